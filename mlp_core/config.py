@@ -1,0 +1,352 @@
+"""Experiment configs: one frozen dataclass per experiment, driven by one field table.
+
+The table `FIELDS` is the single source of truth for every tunable value: its type, default,
+allowed range or choices, label and help text. Validation, the flat query-string / JSON
+serialisation and the ranges of the app's controls all read it, so adding a field is adding
+one row here and one attribute on the section dataclass.
+
+A `Config` is made of three sections plus the seed:
+
+    Config(data=DataConfig(...), model=ModelConfig(...), training=TrainingConfig(...), seed=777)
+
+Every section validates itself on construction and raises `ValueError` with a message that
+names the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
+
+DATASETS = ("logic_gate", "quadratic", "nine_points")
+GATES = ("and", "or", "xor")
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+LOSSES = ("bce", "mse", "l1", "sse")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+INITS = ("default", "randn")
+
+MAX_HIDDEN_LAYERS = 8
+MAX_WIDTH = 256
+
+
+@dataclass(frozen=True)
+class Field:
+    """One tunable value: how to validate it, show it as a control and write it in a URL."""
+
+    name: str
+    section: str  # "data", "model", "training" or "" for the top-level seed
+    kind: type  # int, float, str or tuple (hidden widths)
+    default: Any
+    label: str
+    help: str
+    low: float | None = None  # inclusive bounds for numbers (for widths: each width)
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    log_scale: bool = False  # the control moves on a log scale (learning rate)
+    max_length: int | None = None  # for tuples: the most items allowed
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("dataset", "data", str, "logic_gate", "Dataset",
+              "What the network learns: a logic gate, y = x² + 3 + noise, or the 9 points of the "
+              "linear-regression example.", choices=DATASETS),
+        Field("gate", "data", str, "xor", "Logic gate",
+              "Which truth table the 4 corners of the unit square carry.", choices=GATES),
+        Field("n_samples", "data", int, 1000, "Number of samples",
+              "Points in the data set (quadratic data, or noisy gate clouds).", low=4, high=5000),
+        Field("noise_std", "data", float, 0.0, "Noise std",
+              "Standard deviation of the Gaussian noise: added to y for the quadratic, to the "
+              "corners for noisy gates (0 = the exact 4 points).", low=0.0, high=20.0),
+        Field("x_limit", "data", float, 10.0, "x range (±)",
+              "The quadratic's x is drawn uniformly from [−x_limit, x_limit].", low=0.5, high=50.0),
+        Field("hidden_widths", "model", tuple, (2,), "Hidden layers",
+              "Width of each hidden layer; no hidden layer is the single-layer perceptron.",
+              low=1, high=MAX_WIDTH, max_length=MAX_HIDDEN_LAYERS),
+        Field("activation", "model", str, "sigmoid", "Activation",
+              "Non-linearity after every hidden layer.", choices=ACTIVATIONS),
+        Field("output_activation", "model", str, "sigmoid", "Output activation",
+              "Applied to the last layer: sigmoid gives a probability for BCE, identity a real "
+              "number for regression.", choices=ACTIVATIONS),
+        Field("init", "model", str, "default", "Initialisation",
+              "PyTorch's default (Kaiming-uniform) initialisation, or every weight and bias drawn "
+              "from randn as in the linear-regression-from-scratch example.", choices=INITS),
+        Field("loss", "training", str, "bce", "Loss",
+              "bce: binary cross-entropy; mse: mean squared error; l1: mean absolute error; "
+              "sse: sum of squared errors.", choices=LOSSES),
+        Field("optimizer", "training", str, "sgd", "Optimizer",
+              "sgd: plain gradient descent; momentum: SGD with momentum 0.9; adam: Adam.",
+              choices=OPTIMIZERS),
+        Field("learning_rate", "training", float, 1.0, "Learning rate",
+              "Step size of each update. Too large and the loss diverges.", low=1e-5, high=100.0,
+              log_scale=True),
+        Field("epochs", "training", int, 10001, "Epochs",
+              "Passes over the data (one update each with full batches).", low=1, high=100_000),
+        Field("batch_size", "training", int, 0, "Batch size",
+              "Samples per update; 0 means the full batch, as in the lecture.", low=0, high=5000),
+        Field("seed", "", int, 777, "Seed",
+              "Seeds the data and the initial weights: the same seed gives the same run.",
+              low=0, high=2**31 - 1),
+    )
+}
+
+
+def _show(value: Any) -> str:
+    """A number as a student would write it: 10001, 0.0002, 1e+99."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() and abs(value) < 1e10 else f"{value:g}"
+    return repr(value)
+
+
+def _check(name: str, value: Any) -> Any:
+    """Validate one value against its field; return it normalised (ints as int, tuples as tuple)."""
+    spec = FIELDS[name]
+    if spec.kind is tuple:
+        return _check_widths(spec, value)
+    if spec.kind is str:
+        if not isinstance(value, str) or value not in spec.choices:
+            raise ValueError(f"{name} = {value!r} is not allowed; choose one of {', '.join(spec.choices)}.")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} = {value!r} must be a number between {_show(spec.low)} and {_show(spec.high)}.")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} = {_show(value)} must be a finite number between {_show(spec.low)} and {_show(spec.high)}.")
+    if spec.kind is int and value != int(value):
+        raise ValueError(f"{name} = {_show(value)} must be a whole number between {_show(spec.low)} and {_show(spec.high)}.")
+    if not spec.low <= value <= spec.high:
+        raise ValueError(f"{name} = {_show(value)} is out of range; it must be between {_show(spec.low)} and {_show(spec.high)}.")
+    return int(value) if spec.kind is int else float(value)
+
+
+def _check_widths(spec: Field, value: Any) -> tuple[int, ...]:
+    if not isinstance(value, (tuple, list)):
+        raise ValueError(f"{spec.name} = {value!r} must be a list of layer widths, e.g. (100, 10, 6).")
+    if len(value) > spec.max_length:
+        raise ValueError(f"{spec.name} = {tuple(value)!r} has {len(value)} hidden layers; at most "
+                         f"{spec.max_length} are allowed.")
+    for width in value:
+        if isinstance(width, bool) or not isinstance(width, int) or not spec.low <= width <= spec.high:
+            raise ValueError(f"{spec.name} = {tuple(value)!r}: each width must be a whole number "
+                             f"between {_show(spec.low)} and {_show(spec.high)}.")
+    return tuple(int(w) for w in value)
+
+
+def _validate_section(obj: Any) -> None:
+    for f in fields(obj):
+        object.__setattr__(obj, f.name, _check(f.name, getattr(obj, f.name)))
+
+
+def _default(name: str) -> Any:
+    return field(default=FIELDS[name].default)
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """What the network learns. Fields that a dataset does not use are ignored by it."""
+
+    dataset: str = _default("dataset")
+    gate: str = _default("gate")
+    n_samples: int = _default("n_samples")
+    noise_std: float = _default("noise_std")
+    x_limit: float = _default("x_limit")
+
+    def __post_init__(self) -> None:
+        _validate_section(self)
+
+    @property
+    def task(self) -> str:
+        """'classification' for logic gates, 'regression' otherwise."""
+        return "classification" if self.dataset == "logic_gate" else "regression"
+
+    @property
+    def in_features(self) -> int:
+        return 2 if self.dataset == "logic_gate" else 1
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """The network: Linear layers of these hidden widths, each followed by `activation`."""
+
+    hidden_widths: tuple[int, ...] = _default("hidden_widths")
+    activation: str = _default("activation")
+    output_activation: str = _default("output_activation")
+    init: str = _default("init")
+
+    def __post_init__(self) -> None:
+        _validate_section(self)
+
+    @property
+    def depth(self) -> int:
+        """Number of hidden layers (0 = single-layer perceptron)."""
+        return len(self.hidden_widths)
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How the network learns: loss, optimizer, step size, number of epochs, batch size."""
+
+    loss: str = _default("loss")
+    optimizer: str = _default("optimizer")
+    learning_rate: float = _default("learning_rate")
+    epochs: int = _default("epochs")
+    batch_size: int = _default("batch_size")
+
+    def __post_init__(self) -> None:
+        _validate_section(self)
+
+
+_SECTIONS = {"data": DataConfig, "model": ModelConfig, "training": TrainingConfig}
+
+
+@dataclass(frozen=True)
+class Config:
+    """One experiment: data, model, training and the seed. Frozen and hashable (a cache key)."""
+
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    seed: int = _default("seed")
+
+    def __post_init__(self) -> None:
+        for name, cls in _SECTIONS.items():
+            if not isinstance(getattr(self, name), cls):
+                raise ValueError(f"{name} must be a {cls.__name__}, not {type(getattr(self, name)).__name__}.")
+        object.__setattr__(self, "seed", _check("seed", self.seed))
+        self._check_combination()
+
+    def _check_combination(self) -> None:
+        """Rules that involve two fields; each message says what to change."""
+        data, model, training = self.data, self.model, self.training
+        if training.loss == "bce" and data.dataset != "logic_gate":
+            raise ValueError(f"loss = 'bce' is for 0/1 labels (dataset = 'logic_gate'); for dataset = "
+                             f"{data.dataset!r} use 'l1', 'mse' or 'sse'.")
+        if training.loss == "bce" and model.output_activation != "sigmoid":
+            raise ValueError(f"loss = 'bce' needs output_activation = 'sigmoid' (binary cross-entropy "
+                             f"takes probabilities between 0 and 1), not {model.output_activation!r}.")
+        if training.batch_size > self.n_points:
+            raise ValueError(f"batch_size = {training.batch_size} is larger than the data set "
+                             f"({self.n_points} points); use 0 for the full batch.")
+
+    @property
+    def n_points(self) -> int:
+        """How many training points the dataset has."""
+        if self.data.dataset == "logic_gate":
+            return 4 if self.data.noise_std == 0 else self.data.n_samples
+        return 9 if self.data.dataset == "nine_points" else self.data.n_samples
+
+    # --- flat views: one key per field, as in a URL -----------------------------------------
+
+    def to_flat(self) -> dict[str, Any]:
+        """Every field by name with its plain value (widths as a tuple)."""
+        return {name: getattr(self._section(spec), name) for name, spec in FIELDS.items()}
+
+    def _section(self, spec: Field) -> Any:
+        return getattr(self, spec.section) if spec.section else self
+
+    @classmethod
+    def from_flat(cls, values: Mapping[str, Any], base: Config | None = None) -> Config:
+        """Build from a flat mapping of field values; missing fields come from `base`."""
+        unknown = sorted(set(values) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(FIELDS)}.")
+        merged = {**(base or cls()).to_flat(), **values}
+        parts = {s: {n: merged[n] for n, f in FIELDS.items() if f.section == s} for s in _SECTIONS}
+        return cls(**{s: _SECTIONS[s](**kw) for s, kw in parts.items()}, seed=merged["seed"])
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some fields changed, by flat name: `config.replace(learning_rate=0.1)`."""
+        return Config.from_flat(changes, base=self)
+
+    def to_query(self) -> dict[str, str]:
+        """The config as a flat dict of strings, for a URL query string."""
+        return {name: format_value(name, value) for name, value in self.to_flat().items()}
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str], base: Config | None = None) -> Config:
+        """Parse a flat dict of strings strictly: any bad value raises ValueError."""
+        unknown = sorted(set(params) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(unknown)}.")
+        return cls.from_flat({k: parse_value(k, v) for k, v in params.items()}, base=base)
+
+    def to_json(self) -> str:
+        return json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in self.to_flat().items()})
+
+    @classmethod
+    def from_json(cls, text: str) -> Config:
+        values = json.loads(text)
+        if not isinstance(values, dict):
+            raise ValueError("a config in JSON must be an object of field names to values.")
+        if isinstance(values.get("hidden_widths"), list):
+            values["hidden_widths"] = tuple(values["hidden_widths"])
+        return cls.from_flat(values)
+
+
+def format_value(name: str, value: Any) -> str:
+    """One field's value as it appears in a URL: widths as '100-10-6' (or 'none')."""
+    if FIELDS[name].kind is tuple:
+        return "-".join(str(w) for w in value) or "none"
+    if FIELDS[name].kind is float:
+        return repr(float(value))
+    return str(value)
+
+
+def parse_value(name: str, text: str) -> Any:
+    """Parse one URL string into the field's type; raise ValueError naming the field if it can't."""
+    spec = FIELDS[name]
+    text = str(text).strip()
+    try:
+        if spec.kind is tuple:
+            if text.lower() in ("", "none", "0"):
+                return ()
+            return tuple(int(part) for part in text.replace(",", "-").replace("x", "-").split("-"))
+        if spec.kind is int:
+            number = float(text)
+            if number != int(number):
+                raise ValueError
+            return int(number)
+        if spec.kind is float:
+            return float(text)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{name} = {text!r} is not a valid {spec.label.lower()}.") from None
+    return text.lower()
+
+
+def parse_query_lenient(params: Mapping[str, str], base: Config) -> tuple[Config, list[str]]:
+    """Parse URL params, keeping every good value and falling back to `base` for bad ones.
+
+    Returns the config and one message per value that was ignored (unknown names, wrong types,
+    out-of-range numbers, combinations that don't fit). Never raises.
+    """
+    notices: list[str] = []
+    good: dict[str, Any] = {}
+    for key, text in params.items():
+        if key not in FIELDS:
+            notices.append(f"unknown setting {key!r} ignored.")
+            continue
+        try:
+            good[key] = _check(key, parse_value(key, text))
+        except ValueError as error:
+            fallback = format_value(key, base.to_flat()[key])
+            notices.append(f"{error} Using {fallback}.")
+    try:
+        return Config.from_flat(good, base=base), notices
+    except ValueError:
+        pass  # some values don't fit together: keep as many as fit, in URL order
+    config = base
+    for key, value in good.items():
+        try:
+            config = Config.from_flat({key: value}, base=config)
+        except ValueError as error:
+            notices.append(f"{error} Ignored.")
+    return config, notices
+
+
+def field_range(name: str) -> tuple[float, float]:
+    """(low, high) of a numeric field, for sliders."""
+    spec = FIELDS[name]
+    return spec.low, spec.high
+

@@ -1,0 +1,362 @@
+"""Scalar computational graph for the Backprop walkthrough, after karpathy/micrograd.
+
+A `Value` is one number in a graph of operations. Every primitive op stores its parents and its
+local gradients ∂out/∂parent, and gives `out` a `_backward` closure applying the chain rule
+(parent.grad += local × out.grad). The closure reads the very numbers stored in `local_grads`,
+so "upstream × local = downstream" on a page is exactly what `backward()` computes. Derived ops
+(a − b, a / b, numbers on the left) are built from primitives and need no backward code.
+
+The engine returns data, never pictures: `forward_steps`, `backward_steps` and `graph_data` give
+frozen records in topological order. `to_dot`, at the end, is an optional helper for pages.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+Number = int | float
+
+
+class Value:
+    """One scalar in a computational graph: its value `data` and ∂output/∂self in `grad`."""
+
+    def __init__(self, data: Number, parents: tuple[Value, ...] = (), op: str = "",
+                 label: str = "", local_grads: tuple[float, ...] = ()) -> None:
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self.op = op  # "" marks a leaf: an input or a constant
+        self.parents = parents
+        self.local_grads = local_grads  # ∂self/∂parent, aligned with parents
+        self._backward = lambda: None
+
+    def __repr__(self) -> str:
+        return f"Value(label={self.label!r}, data={self.data:.6g}, grad={self.grad:.6g})"
+
+    def named(self, label: str) -> Value:
+        """Set the label shown in graphs and return self, so circuits read as equations."""
+        self.label = label
+        return self
+
+    # Primitives. All share one shape through `_result`: build out, attach a closure that
+    # accumulates local × upstream into each parent, return out.
+
+    @staticmethod
+    def _result(data: float, parents: tuple[Value, ...], op: str,
+                local_grads: tuple[float, ...]) -> Value:
+        out = Value(data, parents, op, local_grads=local_grads)
+
+        def _backward() -> None:
+            # += because a value used twice (a * a) must receive both contributions.
+            for parent, local in zip(parents, local_grads):
+                parent.grad += local * out.grad
+        out._backward = _backward
+        return out
+
+    def __add__(self, other: Value | Number) -> Value:
+        other = as_value(other)
+        return self._result(self.data + other.data, (self, other), "+", (1.0, 1.0))
+
+    def __mul__(self, other: Value | Number) -> Value:
+        other = as_value(other)
+        return self._result(self.data * other.data, (self, other), "*", (other.data, self.data))
+
+    def __pow__(self, exponent: Number) -> Value:
+        if not isinstance(exponent, (int, float)):
+            raise TypeError("the exponent must be a plain number, not a Value")
+        result = self.data ** exponent
+        if isinstance(result, complex):
+            raise ValueError(f"{self.data} ** {exponent} is not a real number")
+        local = exponent * self.data ** (exponent - 1)
+        return self._result(result, (self,), f"**{exponent:g}", (local,))
+
+    def __neg__(self) -> Value:
+        return self._result(-self.data, (self,), "neg", (-1.0,))
+
+    def exp(self) -> Value:
+        e = math.exp(self.data)
+        return self._result(e, (self,), "exp", (e,))
+
+    def log(self) -> Value:
+        if self.data <= 0:
+            raise ValueError(f"log needs a positive input, got {self.data}")
+        return self._result(math.log(self.data), (self,), "log", (1.0 / self.data,))
+
+    def sigmoid(self) -> Value:
+        s = _sigmoid(self.data)
+        return self._result(s, (self,), "sigmoid", (s * (1.0 - s),))
+
+    def tanh(self) -> Value:
+        t = math.tanh(self.data)
+        return self._result(t, (self,), "tanh", (1.0 - t * t,))
+
+    def relu(self) -> Value:
+        positive = self.data > 0  # the kink at 0 gets slope 0, as in torch
+        return self._result(self.data if positive else 0.0, (self,), "relu",
+                            (1.0 if positive else 0.0,))
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        positive = self.data > 0
+        return self._result(self.data if positive else slope * self.data, (self,),
+                            "leaky_relu", (1.0 if positive else slope,))
+
+    # Derived ops: compositions of primitives, with numbers in their argument position.
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return self + (-other)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return self * other ** -1
+
+    def __radd__(self, other: Number) -> Value:
+        return as_value(other) + self
+
+    def __rmul__(self, other: Number) -> Value:
+        return as_value(other) * self
+
+    def __rsub__(self, other: Number) -> Value:
+        return as_value(other) + (-self)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return as_value(other) * self ** -1
+
+    def backward(self) -> None:
+        """Fill `grad` of every node with ∂self/∂node.
+
+        Grads in this graph are zeroed first, so calling it twice gives the same numbers
+        (torch would accumulate across calls; on a teaching page that only confuses).
+        """
+        order = topological_order(self)
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            node._backward()
+
+
+def as_value(x: Value | Number) -> Value:
+    """Pass a Value through; wrap a plain number as a constant leaf labelled with its value."""
+    return x if isinstance(x, Value) else Value(x, label=f"{x:g}")
+
+
+def _sigmoid(x: float) -> float:
+    # Two branches so math.exp never overflows for large |x|.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def topological_order(output: Value) -> list[Value]:
+    """Every node `output` depends on, each after its parents (parents in argument order)."""
+    order: list[Value] = []
+    visited: set[Value] = set()
+    # Iterative DFS, as deep graphs would hit the recursion limit. Values hash by identity
+    # (no __eq__), so the set and dicts here key on the node itself.
+    stack = [(output, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
+    return order
+
+
+def by_label(output: Value) -> dict[str, Value]:
+    """The labelled nodes of the graph of `output`, by label (a repeated label keeps the last)."""
+    return {node.label: node for node in topological_order(output) if node.label}
+
+
+# Step-by-step records for the page. Node ids are positions in `topological_order(output)`,
+# shared by forward_steps, backward_steps and graph_data. None of these touch `.grad`.
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One node of the forward pass, in the order it can be computed."""
+    node_id: int
+    label: str
+    op: str  # "" for a leaf (input or constant): nothing to compute
+    parent_ids: tuple[int, ...]
+    parent_values: tuple[float, ...]
+    value: float
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One edge node → parent of the backward pass: downstream = upstream × local."""
+    step: int
+    node_id: int
+    node_label: str
+    node_op: str
+    node_value: float
+    upstream: float  # ∂output/∂node, complete by the time the node is processed
+    parent_id: int
+    parent_label: str
+    local: float  # ∂node/∂parent
+    downstream: float  # upstream × local: this edge's contribution to ∂output/∂parent
+    parent_grad: float  # the parent's accumulated gradient after this step
+
+
+def forward_steps(output: Value) -> list[ForwardStep]:
+    """The nodes of `output`'s graph in topological order, leaves included (op == "")."""
+    order = topological_order(output)
+    ids = {node: i for i, node in enumerate(order)}
+    return [ForwardStep(ids[n], n.label, n.op, tuple(ids[p] for p in n.parents),
+                        tuple(p.data for p in n.parents), n.data) for n in order]
+
+
+def backward_steps(output: Value) -> list[BackwardStep]:
+    """The backward pass from `output`, one record per edge, in reverse topological order.
+
+    Runs its own pass on a dict of gradients, leaving every `.grad` untouched; it applies the
+    same `local_grads` in the same order as `backward()`, so the final numbers are identical.
+    """
+    order = topological_order(output)
+    ids = {node: i for i, node in enumerate(order)}
+    grads = {node: 0.0 for node in order}
+    grads[output] = 1.0
+    steps: list[BackwardStep] = []
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            downstream = local * grads[node]
+            grads[parent] += downstream
+            steps.append(BackwardStep(len(steps), ids[node], node.label, node.op, node.data,
+                                      grads[node], ids[parent], parent.label, local,
+                                      downstream, grads[parent]))
+    return steps
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """A value to draw: `id` is its position in topological order."""
+    id: int
+    label: str
+    op: str
+    value: float
+    grad: float
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """An arrow parent → child, with the local gradient ∂child/∂parent it carries."""
+    parent_id: int
+    child_id: int
+    local_grad: float  # ∂child/∂parent; a value used twice by one op gives two edges
+
+
+@dataclass(frozen=True)
+class GraphData:
+    """A whole graph as plain records, ready for a table or a picture."""
+    nodes: tuple[GraphNode, ...]  # topological order; id == position
+    edges: tuple[GraphEdge, ...]
+
+
+def graph_data(output: Value) -> GraphData:
+    """The graph of `output` as plain data for drawing; grads are whatever `.grad` holds now."""
+    order = topological_order(output)
+    ids = {node: i for i, node in enumerate(order)}
+    nodes = tuple(GraphNode(i, n.label, n.op, n.data, n.grad) for i, n in enumerate(order))
+    edges = tuple(GraphEdge(ids[p], ids[n], local)
+                  for n in order for p, local in zip(n.parents, n.local_grads))
+    return GraphData(nodes, edges)
+
+
+# Lecture circuits. Each builder returns the output Value; `by_label` finds the rest.
+
+def circuit_e4(x: float = -2.0, y: float = 5.0, z: float = -4.0) -> Value:
+    """E4: f = (x + y)·z. Defaults: q = 3, f = −12; then ∂f/∂x = ∂f/∂y = −4, ∂f/∂z = 3."""
+    q = (Value(x, label="x") + Value(y, label="y")).named("q")
+    return (q * Value(z, label="z")).named("f")
+
+
+def _e5_z(w: tuple[float, float, float], x: tuple[float, float]) -> Value:
+    w0, w1, w2 = (Value(v, label=f"w{i}") for i, v in enumerate(w))
+    x0, x1 = (Value(v, label=f"x{i}") for i, v in enumerate(x))
+    products = (w0 * x0).named("w0*x0") + (w1 * x1).named("w1*x1")
+    return (products.named("sum") + w2).named("z")
+
+
+def circuit_e5_expanded(w: tuple[float, float, float] = (2.0, -3.0, -3.0),
+                        x: tuple[float, float] = (-1.0, -2.0)) -> Value:
+    """E5 gate by gate: f = 1 / (1 + exp(−(w0·x0 + w1·x1 + w2))); f ≈ 0.73 by default."""
+    negated = (_e5_z(w, x) * -1.0).named("-z")
+    denominator = (negated.exp().named("exp(-z)") + 1.0).named("1+exp(-z)")
+    return (denominator ** -1).named("f")
+
+
+def circuit_e5_sigmoid(w: tuple[float, float, float] = (2.0, -3.0, -3.0),
+                       x: tuple[float, float] = (-1.0, -2.0)) -> Value:
+    """E5 with one sigmoid gate, local gradient σ(1 − σ): same f and input grads as expanded."""
+    return _e5_z(w, x).sigmoid().named("f")
+
+
+def circuit_e6(w1: float, b1: float, w2: float, b2: float, w3: float, b3: float,
+               x: float, target: float) -> Value:
+    """E6: loss = (ŷ − target)² for ŷ = w3·σ(w2·σ(w1·x + b1) + b2) + b3."""
+    names = ("w1", "b1", "w2", "b2", "w3", "b3", "x", "target")
+    w1, b1, w2, b2, w3, b3, x, target = (Value(v, label=k) for k, v in
+                                         zip(names, (w1, b1, w2, b2, w3, b3, x, target)))
+    h1 = ((w1 * x).named("w1*x") + b1).named("H1_in").sigmoid().named("H1")
+    h2_in = ((w2 * h1).named("w2*H1") + b2).named("H2_in")
+    y_hat = ((w3 * h2_in.sigmoid().named("H2")).named("w3*H2") + b3).named("y_hat")
+    error = (y_hat + (-target).named("-target")).named("error")
+    return (error ** 2).named("loss")
+
+
+@dataclass(frozen=True)
+class ChainRuleW2:
+    """E6: ∂loss/∂w2 = ∂loss/∂ŷ · w3 · σ′(H2_in) · σ(w1·x + b1), factor by factor."""
+    loss: float
+    y_hat: float
+    h2_in: float
+    dloss_dyhat: float  # 2(ŷ − target)
+    w3: float  # ∂ŷ/∂H2
+    sigmoid_prime_h2_in: float  # ∂H2/∂H2_in = σ(H2_in)(1 − σ(H2_in))
+    h1: float  # ∂H2_in/∂w2 = σ(w1·x + b1)
+    product: float  # the four factors multiplied
+    engine_grad: float  # w2.grad from backward() on the same network
+
+
+def chain_rule_w2(w1: float, b1: float, w2: float, b2: float, w3: float, b3: float,
+                  x: float, target: float) -> ChainRuleW2:
+    """Each factor of ∂loss/∂w2 in E6 with numbers, and the engine's own gradient to check."""
+    loss = circuit_e6(w1, b1, w2, b2, w3, b3, x, target)
+    loss.backward()
+    node = by_label(loss)
+    h2 = node["H2"].data
+    factors = (2.0 * node["error"].data, w3, h2 * (1.0 - h2), node["H1"].data)
+    return ChainRuleW2(loss.data, node["y_hat"].data, node["H2_in"].data, *factors,
+                       math.prod(factors), node["w2"].grad)
+
+
+# Drawing helper, kept outside the engine: GraphData in, Graphviz DOT text out.
+
+def to_dot(graph: GraphData, highlight: int | Iterable[int] | None = None,
+           show_grads: bool = True) -> str:
+    """DOT text in micrograd's style: a record per value, an ellipse per op.
+
+    `highlight` (a node id or several) is filled, e.g. the node and parent of a backward step.
+    """
+    marked = {highlight} if isinstance(highlight, int) else set(highlight or ())
+    lines = ["digraph {", "  rankdir=LR;", '  node [shape=record, fontname="Helvetica"];']
+    for n in graph.nodes:
+        fields = [_dot_escape(n.label or f"n{n.id}"), f"data {n.value:.4f}"]
+        if show_grads:
+            fields.append(f"grad {n.grad:.4f}")
+        fill = ', style=filled, fillcolor="#ffd966"' if n.id in marked else ""
+        lines.append(f'  n{n.id} [label="{{ {" | ".join(fields)} }}"{fill}];')
+        if n.op:
+            lines.append(f'  op{n.id} [label="{_dot_escape(n.op)}", shape=ellipse];')
+            lines.append(f"  op{n.id} -> n{n.id};")
+    lines += [f"  n{e.parent_id} -> op{e.child_id};" for e in graph.edges]
+    return "\n".join(lines + ["}"])
+
+
+def _dot_escape(text: str) -> str:
+    for char in '\\"{}|<>':
+        text = text.replace(char, "\\" + char)
+    return text

@@ -1,0 +1,68 @@
+"""The lecture's experiments as named configs (DESIGN.md, E1–E3 and E7–E9)."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from .config import Config, DataConfig, ModelConfig, TrainingConfig
+
+
+def _xor_mlp(hidden_widths: tuple[int, ...]) -> Config:
+    """E1/E2: seed 777, BCE, SGD(lr=1), 10001 full-batch steps, Sigmoid everywhere."""
+    return Config(
+        data=DataConfig(dataset="logic_gate", gate="xor"),
+        model=ModelConfig(hidden_widths=hidden_widths, activation="sigmoid", output_activation="sigmoid"),
+        training=TrainingConfig(loss="bce", optimizer="sgd", learning_rate=1.0, epochs=10001),
+        seed=777,
+    )
+
+
+def _perceptron(gate: str) -> Config:
+    """E3: Linear(2, 1) + Sigmoid, trained like E1."""
+    return _xor_mlp(()).replace(gate=gate)
+
+
+PRESETS: MappingProxyType[str, Config] = MappingProxyType({
+    "xor-2-2-1": _xor_mlp((2,)),
+    "xor-2-10-10-10-1": _xor_mlp((10, 10, 10)),
+    "perceptron-and": _perceptron("and"),
+    "perceptron-or": _perceptron("or"),
+    "perceptron-xor": _perceptron("xor"),
+    # E7: y = x*w + b on nine points, w and b from randn, sum of squared errors, updates by hand.
+    "linear-regression-9-points": Config(
+        data=DataConfig(dataset="nine_points"),
+        model=ModelConfig(hidden_widths=(), output_activation="identity", init="randn"),
+        training=TrainingConfig(loss="sse", optimizer="sgd", learning_rate=0.001, epochs=1000),
+        seed=777,
+    ),
+    # E8: 1000 points, x ~ U(-10, 10), noise std 1; 1-2-3-4-1 ReLU; L1; SGD(lr=0.0002).
+    "quadratic-small-sgd": Config(
+        data=DataConfig(dataset="quadratic", n_samples=1000, x_limit=10.0, noise_std=1.0),
+        model=ModelConfig(hidden_widths=(2, 3, 4), activation="relu", output_activation="identity"),
+        training=TrainingConfig(loss="l1", optimizer="sgd", learning_rate=0.0002, epochs=10000),
+        seed=777,
+    ),
+    # E9: x ~ U(-15, 15), noise std 5; 1-100-10-6-1 ReLU; L1; Adam(lr=0.0002).
+    "quadratic-wide-adam": Config(
+        data=DataConfig(dataset="quadratic", n_samples=1000, x_limit=15.0, noise_std=5.0),
+        model=ModelConfig(hidden_widths=(100, 10, 6), activation="relu", output_activation="identity"),
+        training=TrainingConfig(loss="l1", optimizer="adam", learning_rate=0.0002, epochs=10000),
+        seed=777,
+    ),
+})
+
+DESCRIPTIONS = MappingProxyType({
+    "xor-2-2-1": "E1 · XOR with one hidden layer of 2 sigmoid units (2-2-1)",
+    "xor-2-10-10-10-1": "E2 · XOR with three hidden layers of 10 (2-10-10-10-1): a long plateau at ln 2",
+    "perceptron-and": "E3 · single-layer perceptron on AND: solved",
+    "perceptron-or": "E3 · single-layer perceptron on OR: solved",
+    "perceptron-xor": "E3 · single-layer perceptron on XOR: no line separates the classes",
+    "linear-regression-9-points": "E7 · linear regression from scratch on nine points",
+    "quadratic-small-sgd": "E8 · y = x² + 3 + noise, small 1-2-3-4-1 ReLU net, SGD",
+    "quadratic-wide-adam": "E9 · y = x² + 3 + noise (std 5), wide 1-100-10-6-1 ReLU net, Adam",
+})
+
+
+def preset_name(config: Config) -> str | None:
+    """The name of the preset equal to this config, if any."""
+    return next((name for name, preset in PRESETS.items() if preset == config), None)

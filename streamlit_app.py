@@ -1,0 +1,46 @@
+"""MLP Lab: the entry point. Declares the pages in lecture order and draws the home page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mlp_core import DESCRIPTIONS, PRESETS
+
+PAGES = {
+    "perceptron_xor": ("Perceptron & XOR", "pages/perceptron_xor.py", ":material/call_split:",
+                       "A single-layer perceptron solves AND and OR but no line separates XOR; "
+                       "one hidden layer, trained by backpropagation, does."),
+    "backprop_walkthrough": ("Backprop walkthrough", "pages/backprop_walkthrough.py", ":material/account_tree:",
+                             "Forward values and backward gradients on a computational graph: the chain "
+                             "rule node by node, up to one weight of a real MLP."),
+    "quadratic_regression": ("Quadratic regression", "pages/quadratic_regression.py", ":material/show_chart:",
+                             "An MLP fits y = x² + 3 + noise: depth, width, activation, learning rate and "
+                             "noise change what it can fit."),
+}
+
+
+def home() -> None:
+    st.title("MLP Lab")
+    st.markdown(
+        "An interactive companion to the lecture on **multi-layer perceptrons**. Every page trains "
+        "real PyTorch networks live, with the lecture's exact settings as presets: the same seed "
+        "gives the same losses as the lecture's scripts, step by step. Move a slider and the "
+        "network retrains; copy the link and anyone gets the same run."
+    )
+    columns = st.columns(len(PAGES))
+    for column, (title, path, icon, lesson) in zip(columns, PAGES.values()):
+        with column.container(border=True, height="stretch"):
+            st.subheader(title)
+            st.write(lesson)
+            st.page_link(path, label=f"Open {title}", icon=icon)
+    st.subheader("The lecture's experiments")
+    st.caption("Each preset reproduces a script from the lecture exactly; choose it on its page.")
+    st.table({"preset": list(PRESETS), "experiment": [DESCRIPTIONS[name] for name in PRESETS]})
+
+
+st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide")
+navigation = st.navigation(
+    [st.Page(home, title="Home", icon=":material/home:", default=True)]
+    + [st.Page(path, title=title, icon=icon, url_path=key) for key, (title, path, icon, _) in PAGES.items()]
+)
+navigation.run()

@@ -1,0 +1,272 @@
+"""The scalar graph engine against torch.autograd, finite differences and the lecture's numbers."""
+from __future__ import annotations
+
+import ast
+import math
+import random
+from functools import reduce
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from mlp_core.graph import (
+    Value, backward_steps, by_label, chain_rule_w2, circuit_e4, circuit_e5_expanded,
+    circuit_e5_sigmoid, forward_steps, graph_data, to_dot, topological_order,
+)
+
+
+def close(a: float, b: float, tol: float) -> bool:
+    return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+
+
+# Random expressions: one program, replayed on engine Values and on float64 tensors.
+# Each op: (arity, guard on the operands' values, function valid for both Value and Tensor).
+# Guards keep inputs in the op's domain, away from relu kinks and away from overflow.
+OPS = {
+    "add": (2, lambda a, b: True, lambda a, b, c: a + b),
+    "mul": (2, lambda a, b: True, lambda a, b, c: a * b),
+    "sub": (2, lambda a, b: True, lambda a, b, c: a - b),
+    "div": (2, lambda a, b: abs(b) > 0.2, lambda a, b, c: a / b),
+    "square": (1, lambda a: True, lambda a, c: a ** 2),
+    "cube": (1, lambda a: True, lambda a, c: a ** 3),
+    "inverse": (1, lambda a: abs(a) > 0.2, lambda a, c: a ** -1),
+    "sqrt": (1, lambda a: a > 0.1, lambda a, c: a ** 0.5),
+    "neg": (1, lambda a: True, lambda a, c: -a),
+    "exp": (1, lambda a: a < 4, lambda a, c: a.exp()),
+    "log": (1, lambda a: a > 0.1, lambda a, c: a.log()),
+    "sigmoid": (1, lambda a: True, lambda a, c: a.sigmoid()),
+    "tanh": (1, lambda a: True, lambda a, c: a.tanh()),
+    "relu": (1, lambda a: abs(a) > 0.05, lambda a, c: a.relu()),
+    "leaky_relu": (1, lambda a: abs(a) > 0.05,
+                   lambda a, c: a.leaky_relu() if isinstance(a, Value) else F.leaky_relu(a, 0.01)),
+    "add_const": (1, lambda a: True, lambda a, c: a + c),
+    "sub_const": (1, lambda a: True, lambda a, c: a - c),
+    "mul_const": (1, lambda a: True, lambda a, c: a * c),
+    "div_const": (1, lambda a: True, lambda a, c: a / c),
+    "radd": (1, lambda a: True, lambda a, c: c + a),
+    "rsub": (1, lambda a: True, lambda a, c: c - a),
+    "rmul": (1, lambda a: True, lambda a, c: c * a),
+    "rtruediv": (1, lambda a: abs(a) > 0.2, lambda a, c: c / a),
+}
+N_LEAVES, N_OPS = 4, 12
+
+
+Program = list[tuple[str, tuple[int, ...], float]]  # (op, operand indices into the pool, constant)
+
+
+def random_program(rng: random.Random) -> tuple[list[float], Program]:
+    """Random leaf values and a program over them whose every value stays below 1e3."""
+    leaves = [rng.uniform(-2.0, 2.0) for _ in range(N_LEAVES)]
+    pool = [Value(v) for v in leaves]
+    program = []
+    while len(program) < N_OPS:
+        name = rng.choice(sorted(OPS))
+        arity, guard, fn = OPS[name]
+        args = tuple(rng.randrange(len(pool)) for _ in range(arity))
+        const = rng.choice([-1.5, -0.5, 0.7, 2.0, 3.0])
+        if not guard(*(pool[i].data for i in args)):
+            continue
+        out = fn(*(pool[i] for i in args), const)
+        if abs(out.data) < 1e3:  # keeps finite differences meaningful
+            program.append((name, args, const))
+            pool.append(out)
+    return leaves, program
+
+
+def evaluate(program: Program, leaves: list):
+    """Replay on Values or tensors; the output sums every unused node plus pool[0]·pool[-1],
+    so each leaf reaches the output and at least two nodes are used twice."""
+    pool = list(leaves)
+    used = set()
+    for name, args, const in program:
+        pool.append(OPS[name][2](*(pool[i] for i in args), const))
+        used.update(args)
+    sinks = [node for i, node in enumerate(pool) if i not in used]
+    return reduce(lambda a, b: a + b, sinks) + pool[0] * pool[-1]
+
+
+PROGRAMS = [random_program(random.Random(seed)) for seed in range(30)]
+
+
+@pytest.mark.parametrize("leaves, program", PROGRAMS)
+def test_random_expressions_match_torch_autograd(leaves, program):
+    values = [Value(v) for v in leaves]
+    out = evaluate(program, values)
+    out.backward()
+    tensors = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in leaves]
+    expected = evaluate(program, tensors)
+    expected.backward()
+    assert close(out.data, expected.item(), 1e-9)
+    for value, tensor in zip(values, tensors):
+        assert close(value.grad, tensor.grad.item(), 1e-9)
+
+
+@pytest.mark.parametrize("leaves, program", PROGRAMS[:10])
+def test_random_expressions_match_finite_differences(leaves, program):
+    values = [Value(v) for v in leaves]
+    evaluate(program, values).backward()
+    h = 1e-6
+    for i, value in enumerate(values):
+        plus = evaluate(program, [Value(v + h * (j == i)) for j, v in enumerate(leaves)]).data
+        minus = evaluate(program, [Value(v - h * (j == i)) for j, v in enumerate(leaves)]).data
+        assert close(value.grad, (plus - minus) / (2 * h), 1e-5)
+
+
+def test_every_op_appears_in_the_random_programs():
+    assert {name for _, program in PROGRAMS for name, _, _ in program} == set(OPS)
+
+
+def test_a_value_used_twice_gets_both_contributions():
+    a = Value(3.0, label="a")
+    f = a * a + a  # df/da = 2a + 1
+    f.backward()
+    assert a.grad == 7.0
+
+
+def test_backward_twice_gives_the_same_grads():
+    f = circuit_e4()
+    f.backward()
+    f.backward()
+    assert by_label(f)["x"].grad == -4.0
+
+
+def test_numbers_become_constant_leaves_in_argument_order():
+    a = Value(4.0, label="a")
+    assert [p.label for p in (2 + a).parents] == ["2", "a"]
+    assert [p.label for p in (2 * a).parents] == ["2", "a"]
+    assert (a - 2).parents[1].label == "-2"
+    assert (a / 2).parents[1].label == "0.5"
+    assert (2 - a).data == -2.0 and (2 / a).data == 0.5
+
+
+def test_bad_inputs_raise_clear_errors():
+    with pytest.raises(ValueError, match="positive"):
+        Value(-1.0).log()
+    with pytest.raises(ValueError):
+        Value(-2.0) ** 0.5
+    with pytest.raises(TypeError):
+        Value(2.0) ** Value(2.0)
+
+
+def test_sigmoid_does_not_overflow():
+    assert Value(-800.0).sigmoid().data == 0.0
+    assert Value(800.0).sigmoid().data == 1.0
+
+
+# The lecture's circuits.
+
+def test_e4_forward_and_backward():
+    f = circuit_e4()
+    node = by_label(f)
+    assert (node["q"].data, f.data) == (3.0, -12.0)
+    f.backward()
+    grads = {k: node[k].grad for k in "fzqxy"}
+    assert grads == {"f": 1.0, "z": 3.0, "q": -4.0, "x": -4.0, "y": -4.0}
+
+
+def test_e5_expanded_circuit_values_and_gradients():
+    f = circuit_e5_expanded()
+    gate_values = [round(s.value, 2) for s in forward_steps(f) if s.op]
+    assert gate_values == [-2.0, 6.0, 4.0, 1.0, -1.0, 0.37, 1.37, 0.73]
+    f.backward()
+    node = by_label(f)
+    grads = {k: round(node[k].grad, 2) for k in ("w0", "x0", "w1", "x1", "w2")}
+    assert grads == {"w0": -0.20, "x0": 0.39, "w1": -0.39, "x1": -0.59, "w2": 0.20}
+
+
+def test_e5_sigmoid_gate_matches_expanded_circuit():
+    expanded, gate = circuit_e5_expanded(), circuit_e5_sigmoid()
+    expanded.backward()
+    gate.backward()
+    assert close(gate.data, expanded.data, 1e-12)
+    assert gate.op == "sigmoid" and round(gate.local_grads[0], 4) == 0.1966
+    for name in ("w0", "x0", "w1", "x1", "w2"):
+        assert close(by_label(gate)[name].grad, by_label(expanded)[name].grad, 1e-12)
+
+
+def torch_dloss_dw2(w1, b1, w2, b2, w3, b3, x, target) -> float:
+    w = {k: torch.tensor(v, dtype=torch.float64, requires_grad=(k == "w2"))
+         for k, v in dict(w1=w1, b1=b1, w2=w2, b2=b2, w3=w3, b3=b3).items()}
+    h1 = torch.sigmoid(w["w1"] * x + w["b1"])
+    y_hat = w["w3"] * torch.sigmoid(w["w2"] * h1 + w["b2"]) + w["b3"]
+    (grad,) = torch.autograd.grad((y_hat - target) ** 2, w["w2"])
+    return grad.item()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_e6_chain_rule_factors_match_torch(seed):
+    rng = random.Random(seed)
+    args = [rng.uniform(-2.0, 2.0) for _ in range(8)]
+    result = chain_rule_w2(*args)
+    factors = (result.dloss_dyhat, result.w3, result.sigmoid_prime_h2_in, result.h1)
+    assert result.product == math.prod(factors)
+    expected = torch_dloss_dw2(*args)
+    assert close(result.product, expected, 1e-9)
+    assert close(result.engine_grad, expected, 1e-9)
+
+
+# Step-by-step records and graph data.
+
+@pytest.mark.parametrize("leaves, program", PROGRAMS[:10])
+def test_backward_steps_end_with_the_grads_of_backward(leaves, program):
+    values = [Value(v) for v in leaves]
+    out = evaluate(program, values)
+    steps = backward_steps(out)
+    assert all(n.grad == 0.0 for n in topological_order(out))  # steps leave .grad alone
+    out.backward()
+    order = topological_order(out)
+    final = {s.parent_id: s.parent_grad for s in steps}  # the last record per parent wins
+    assert final == {i: n.grad for i, n in enumerate(order) if n is not out}
+    assert all(s.upstream == order[s.node_id].grad for s in steps)  # upstream is complete
+    assert all(s.downstream == s.upstream * s.local for s in steps)
+    ids = [s.node_id for s in steps]
+    assert ids == sorted(ids, reverse=True) and [s.step for s in steps] == list(range(len(steps)))
+
+
+def test_backward_steps_record_both_uses_of_a_value():
+    a = Value(3.0, label="a")
+    steps = backward_steps((a * a).named("f"))
+    assert [(s.node_label, s.parent_label, s.local, s.parent_grad) for s in steps] == [
+        ("f", "a", 3.0, 3.0), ("f", "a", 3.0, 6.0)]
+
+
+def test_backward_steps_for_e4_follow_the_lecture():
+    steps = [(s.node_label, s.upstream, s.parent_label, s.local, s.downstream)
+             for s in backward_steps(circuit_e4())]
+    assert steps == [("f", 1.0, "q", -4.0, -4.0), ("f", 1.0, "z", 3.0, 3.0),
+                     ("q", -4.0, "x", 1.0, -4.0), ("q", -4.0, "y", 1.0, -4.0)]
+
+
+def test_graph_data_for_e4_is_in_topological_order():
+    f = circuit_e4()
+    f.backward()
+    graph = graph_data(f)
+    assert [n.label for n in graph.nodes] == ["x", "y", "q", "z", "f"]
+    assert [n.id for n in graph.nodes] == list(range(5))
+    assert [n.op for n in graph.nodes] == ["", "", "+", "", "*"]
+    assert [(n.value, n.grad) for n in graph.nodes] == [
+        (-2.0, -4.0), (5.0, -4.0), (3.0, -4.0), (-4.0, 3.0), (-12.0, 1.0)]
+    assert [(e.parent_id, e.child_id) for e in graph.edges] == [(0, 2), (1, 2), (2, 4), (3, 4)]
+    assert [s.node_id for s in forward_steps(f)] == list(range(5))
+
+
+def test_to_dot_draws_every_node_and_the_highlight():
+    f = circuit_e4()
+    f.backward()
+    dot = to_dot(graph_data(f), highlight=2)
+    assert dot.startswith("digraph {") and dot.endswith("}")
+    assert all(f"{{ {label} |" in dot for label in "xyqzf")
+    assert dot.count("fillcolor") == 1 and "grad -4.0000" in dot
+    assert "grad" not in to_dot(graph_data(f), show_grads=False)
+    assert "{ a\\|b\\{\\} |" in to_dot(graph_data(Value(1.0, label="a|b{}")))
+
+
+def test_engine_imports_neither_streamlit_nor_altair_nor_torch():
+    tree = ast.parse(Path(__file__).parents[1].joinpath("mlp_core", "graph.py").read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported <= {"__future__", "math", "dataclasses", "typing"}
