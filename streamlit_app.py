@@ -35,7 +35,8 @@ def home() -> None:
             st.page_link(path, label=f"Open {title}", icon=icon)
     st.subheader("The lecture's experiments")
     st.caption("Each preset reproduces a script from the lecture exactly; choose it on its page.")
-    st.table({"preset": list(PRESETS), "experiment": [DESCRIPTIONS[name] for name in PRESETS]})
+    rows = "\n".join(f"| `{name}` | {DESCRIPTIONS[name]} |" for name in PRESETS)
+    st.markdown("| preset | experiment |\n|---|---|\n" + rows)
 
 
 st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide")

@@ -91,3 +91,8 @@ DATASETS: dict[str, Callable[[DataConfig, torch.Generator], Dataset]] = {
 def make_dataset(config: DataConfig, generator: torch.Generator) -> Dataset:
     """The dataset a config names, drawn from `generator`."""
     return DATASETS[config.dataset](config, generator)
+
+
+def dataset_for(config) -> Dataset:
+    """The training data of a full config, drawn exactly as `train(config)` draws it (seed first)."""
+    return make_dataset(config.data, torch.Generator().manual_seed(config.seed))

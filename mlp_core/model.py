@@ -82,3 +82,16 @@ def make_optimizer(config: TrainingConfig, parameters: Iterable[nn.Parameter]) -
 def linear_layers(model: nn.Module) -> list[nn.Linear]:
     """The model's Linear layers in order (activations skipped)."""
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def last_hidden_contributions(model: nn.Sequential, inputs: torch.Tensor) -> torch.Tensor:
+    """Each last-hidden-layer unit's share of the output before the output activation.
+
+    Row j is w_out[j] · h_j(x): summed over j, plus the output bias, it is the last Linear's
+    output. For ReLU units each row is a hinge, which is how the fit is built. Shape (units, n).
+    """
+    modules = list(model)
+    last = max(i for i, m in enumerate(modules) if isinstance(m, nn.Linear))
+    with torch.no_grad():
+        hidden = nn.Sequential(*modules[:last])(inputs)  # (n, units); the inputs themselves if no hidden layer
+        return (hidden * modules[last].weight[0]).T

@@ -1,6 +1,103 @@
-"""Placeholder until this page's issue lands."""
+"""Quadratic regression: an MLP fits y = x² + 3 + noise, live, with the lecture's E8 and E9 as presets."""
 
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pandas as pd
 import streamlit as st
+import torch
 
-st.title(st.session_state.get("_page_title", "Coming next"))
-st.info("This page is coming next: it is being built in its own issue. The Quadratic regression page is ready.")
+from mlp_core import export_script
+from mlp_core.data import dataset_for
+from mlp_core.model import last_hidden_contributions
+from ui import charts
+from ui.controls import PageControls, config_ui, url_notices
+from ui.live import Frame, show_run
+from ui.navigation import ensure_entrypoint
+
+CONTROLS = PageControls(
+    page="quad",
+    fields=("hidden_widths", "activation", "learning_rate", "optimizer", "loss", "epochs", "noise_std",
+            "n_samples", "x_limit", "seed"),
+    presets=("quadratic-wide-adam", "quadratic-small-sgd"),
+    default_preset="quadratic-wide-adam",
+    limits={"noise_std": (0.0, 20.0), "x_limit": (1.0, 50.0), "n_samples": (10, 5000), "epochs": (1, 50_000)},
+    choices={"loss": ("l1", "mse", "sse")},
+)
+
+
+def noise_floor(config) -> float | None:
+    """The loss a perfect fit of x² + 3 still pays on average, because of the noise."""
+    std, loss = config.data.noise_std, config.training.loss
+    return {"l1": std * math.sqrt(2 / math.pi), "mse": std**2, "sse": config.n_points * std**2}[loss] if std else None
+
+
+ensure_entrypoint()
+st.title("Quadratic regression")
+st.markdown("An MLP learns **y = x² + 3 + noise** from samples. Change depth, width, activation, learning "
+            "rate or noise and watch what it can fit — and how it guesses outside the data.")
+with st.sidebar:
+    st.header("Settings")
+    config = config_ui(CONTROLS)
+for notice in url_notices(CONTROLS):
+    st.warning(f"From the link: {notice}", icon=":material/link_off:")
+
+floor = noise_floor(config)
+log_scale = st.toggle("Loss on a log scale", key="quad.log_scale")
+fit_column, loss_column = st.columns([3, 2])
+fit_area, loss_area = fit_column.empty(), loss_column.empty()
+metrics_area = st.empty()
+
+
+def draw(frame: Frame) -> None:
+    """Fill the fit, loss and metrics areas; called ~5 times a second while training."""
+    fit = frame.snapshot.grid_outputs if frame.snapshot is not None else None
+    charts.render(fit_area, fit_spec, **charts.fit_frames(inputs, targets, grid, fit))
+    references = ((floor, f"noise floor {floor:.3g}"),) if floor else ()
+    charts.render(loss_area, loss_spec, loss=charts.loss_frame(frame.losses), refs=charts.reference_frame(*references))
+    if len(frame.losses):
+        final = float(frame.losses[-1])
+        columns = metrics_area.columns(4)
+        columns[0].metric("Train loss", f"{final:.4g}")
+        columns[1].metric("Above the noise floor", f"{final - floor:+.3g} ({final / floor - 1:+.0%})" if floor else "no noise")
+        columns[2].metric("Epochs", f"{frame.epoch:,} / {frame.epochs:,}")
+        columns[3].metric("Time", f"{frame.result.seconds:.1f} s" if frame.result else "training…")
+
+
+dataset = dataset_for(config)  # drawn as training will draw it, so the live charts show the data at once
+inputs, targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).numpy()
+grid = dataset.grid.squeeze(1).numpy()
+top = 1.05 * max(float(grid.max() ** 2 + 3), float(targets.max()))
+fit_spec = charts.fit_spec((float(grid.min()), float(grid.max())), (min(float(targets.min()), 0.0) - 0.03 * top, top),
+                           dataset.train_range)
+loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
+result = show_run(config, draw, key="quad")
+
+if result is not None and len(result.losses):
+    if st.toggle("Show what the network learned: the last hidden layer, unit by unit", key="quad.show_units"):
+        grid = result.dataset.grid
+        contributions = last_hidden_contributions(result.model, grid).numpy()
+        if config.model.depth == 0:
+            st.info("With no hidden layer the network is one straight line: w·x + b.")
+        else:
+            st.markdown("The fit is the **sum of these curves** plus the output bias. With ReLU each unit is a "
+                        "hinge: flat on one side of its kink, straight on the other — so outside the data the "
+                        "network continues in straight lines, not a parabola.")
+            st.altair_chart(charts.units_chart(grid.squeeze(1).numpy(), contributions, result.dataset.train_range),
+                            width="stretch")
+    with st.expander("Export: the plain PyTorch script, the loss history, the trained weights"):
+        script = export_script(config)
+        losses = pd.DataFrame({"epoch": np.arange(len(result.losses)), "loss": result.losses})
+        weights = io.BytesIO()
+        torch.save({"config": config.to_flat(), "state_dict": result.model.state_dict()}, weights)
+        columns = st.columns(3)
+        columns[0].download_button("Script (.py)", script, "quadratic_regression.py", "text/x-python", width="stretch")
+        columns[1].download_button("Loss history (.csv)", losses.to_csv(index=False), "losses.csv", "text/csv",
+                                   width="stretch")
+        columns[2].download_button("Trained weights (.pt)", weights.getvalue(), "weights.pt",
+                                   "application/octet-stream", width="stretch")
+        st.caption("Running the script prints the same losses as this page, every 100 epochs.")
+        st.code(script, language="python")

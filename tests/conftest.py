@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -25,3 +26,37 @@ def preset_runs():
         return cache[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The app served by `streamlit run` on a free port, for the whole test session."""
+    from browser import chromium_available, streamlit_server
+
+    if not chromium_available():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: the README's test command installs it with apt-get")
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for the session, driven by Playwright."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, app_url):
+    """A fresh browser tab at lecture-projector size (1600 x 1000)."""
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    tab = context.new_page()
+    yield tab
+    context.close()

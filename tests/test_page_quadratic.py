@@ -1,0 +1,136 @@
+"""AppTest: the Quadratic regression page and the home page, as a user would drive them."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from ui.store import get_store
+
+PAGE = str(ROOT / "pages" / "quadratic_regression.py")
+SMALL = {"epochs": "200", "n_samples": "100", "hidden_widths": "8-8"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def open_page(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_page_renders_a_finished_run_with_charts():
+    at = open_page(SMALL)
+    assert not at.exception
+    assert any("Trained 200 epochs" in s.value for s in at.success)
+    assert len(at.get("vega_lite_chart")) >= 2
+    assert at.text_input(key="quad.widths_text").value == "8-8"
+    assert metric(at, "Epochs") == "200 / 200"
+
+
+def test_width_and_activation_change_the_run():
+    at = open_page(SMALL)
+    first = metric(at, "Train loss")
+    at.text_input(key="quad.widths_text").set_value("16-16").run()
+    assert not at.exception and metric(at, "Train loss") != first
+    assert at.slider(key="quad.width").value == 16
+    second = metric(at, "Train loss")
+    at.selectbox(key="quad.activation").set_value("tanh").run()
+    assert not at.exception and metric(at, "Train loss") != second
+    assert at.query_params["activation"] == ["tanh"] or at.query_params["activation"] == "tanh"
+
+
+def test_depth_slider_builds_uniform_widths():
+    at = open_page(SMALL)
+    at.slider(key="quad.depth").set_value(3).run()
+    assert at.text_input(key="quad.widths_text").value == "8-8-8"
+
+
+def test_a_preset_sets_every_control():
+    at = open_page({"epochs": "200"})
+    at.selectbox(key="quad.preset").set_value("quadratic-small-sgd").run()
+    assert not at.exception
+    assert at.text_input(key="quad.widths_text").value == "2-3-4"
+    assert at.selectbox(key="quad.optimizer").value == "sgd"
+    assert at.select_slider(key="quad.learning_rate").value == 0.0002
+    assert at.slider(key="quad.noise_std").value == 1.0
+    assert at.number_input(key="quad.epochs").value == 10000
+    assert at.selectbox(key="quad.preset").value == "quadratic-small-sgd"
+
+
+def test_query_params_set_the_controls():
+    at = open_page(SMALL | {"activation": "tanh", "learning_rate": "0.01", "noise_std": "2.5", "seed": "5"})
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="quad.activation").value == "tanh"
+    assert at.select_slider(key="quad.learning_rate").value == 0.01
+    assert at.slider(key="quad.noise_std").value == 2.5
+    assert at.number_input(key="quad.seed").value == 5
+
+
+def test_hostile_query_params_give_a_notice_and_no_exception():
+    hostile = {"epochs": "lots", "learning_rate": "nan", "noise_std": "inf", "n_samples": "-4",
+               "hidden_widths": "1000000", "activation": "<script>", "seed": "1e999", "gate": "xor", "bogus": "1"}
+    at = open_page(hostile)
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    for name in ["epochs", "learning_rate", "noise_std", "n_samples", "hidden_widths", "activation", "seed",
+                 "gate", "bogus"]:
+        assert name in text
+    assert at.number_input(key="quad.epochs").value == 10000  # fell back to the default preset
+
+
+def test_the_same_config_is_served_from_the_run_store():
+    at = open_page(SMALL)
+    store = get_store()
+    assert store.trained == 1
+    again = open_page(SMALL)  # a second visitor with the same link
+    assert not again.exception
+    assert store.trained == 1 and store.hits >= 1
+    assert metric(again, "Train loss") == metric(at, "Train loss")
+    assert any("run store" in s.value for s in again.success)
+
+
+def test_retrain_trains_again():
+    at = open_page(SMALL)
+    at.button(key="quad.retrain").click().run()
+    assert not at.exception and get_store().trained == 2
+
+
+def test_a_config_too_slow_to_train_is_refused_with_advice():
+    at = open_page({"hidden_widths": "256-256-256-256-256-256-256-256", "epochs": "50000", "n_samples": "5000"})
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "lower" in message and "width" in message
+    assert get_store().trained == 0
+
+
+def test_a_diverging_run_says_so_without_nan_in_charts():
+    at = open_page(SMALL | {"loss": "mse", "learning_rate": "100", "optimizer": "sgd"})
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "diverged at epoch" in message and "learning rate" in message
+
+
+def test_exports_are_offered():
+    at = open_page(SMALL)
+    code = [c.value for c in at.code]
+    assert any("torch.manual_seed(777)" in c and "nn.Linear(1, 8)" in c for c in code)
+
+
+def test_home_page_lists_pages_and_presets():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "quadratic-wide-adam" in text and "xor-2-2-1" in text

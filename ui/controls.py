@@ -1,0 +1,224 @@
+"""Controls bound to the URL: one widget per config field, ranges from the core's field table.
+
+The page says which fields it shows and which presets it offers (`PageControls`); `config_ui`
+draws the widgets, returns a validated `Config`, and keeps the URL's query string equal to the
+controls, so a copied link reproduces the exact run. On a session's first run the URL seeds the
+controls; values that don't parse or are out of range fall back to the preset with a notice.
+
+Why not `bind="query-params"`: Streamlit drops invalid URL values silently, and a student who
+pastes a mangled link should be told what was ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from mlp_core import DESCRIPTIONS, FIELDS, PRESETS, Config, parse_query_lenient, preset_name
+from mlp_core.config import format_value, parse_value
+
+CUSTOM = "custom"
+# 1-2-5 steps over the learning-rate range: every preset's rate is on it, and a log slider
+# needs discrete stops to be usable on a projector.
+LEARNING_RATES = tuple(m * 10.0**e for e in range(-5, 2) for m in (1, 2, 5)) + (100.0,)
+CHOICE_LABELS = {
+    "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "identity": "identity (none)",
+    "bce": "BCE (cross-entropy)", "mse": "MSE (mean squared)", "l1": "L1 (mean absolute)", "sse": "SSE (sum of squares)",
+    "sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam", "and": "AND", "or": "OR", "xor": "XOR",
+    "default": "PyTorch default", "randn": "randn",
+}
+
+
+@dataclass(frozen=True)
+class PageControls:
+    """What one page lets the user change.
+
+    `fields` are config field names in display order ("hidden_widths" draws depth, width and a
+    widths box). Every field on which the page's presets differ must be among them.
+    `limits` narrows a numeric field's slider range within the field table's range, and
+    `choices` narrows a choice field's options.
+    """
+
+    page: str
+    fields: tuple[str, ...]
+    presets: tuple[str, ...]
+    default_preset: str
+    limits: dict[str, tuple[float, float]] = field(default_factory=dict)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def key(self, name: str) -> str:
+        return f"{self.page}.{name}"
+
+    def range(self, name: str) -> tuple[Any, Any]:
+        low, high = FIELDS[name].low, FIELDS[name].high
+        narrow_low, narrow_high = self.limits.get(name, (low, high))
+        cast = int if FIELDS[name].kind in (int, tuple) else float
+        return cast(max(low, narrow_low)), cast(min(high, narrow_high))
+
+    def options(self, name: str) -> tuple[str, ...]:
+        return self.choices.get(name, FIELDS[name].choices)
+
+
+def config_ui(spec: PageControls) -> Config:
+    """Draw the preset selector and the controls; return the config they describe.
+
+    Stops the script with a readable message if the combination is invalid.
+    """
+    state = st.session_state
+    if not state.get(spec.key("_ready")):
+        _seed_from_url(spec)
+    _sync_preset_selector(spec)
+    st.selectbox("Preset (the lecture's experiments)", (*spec.presets, CUSTOM), key=spec.key("preset"),
+                 format_func=lambda name: DESCRIPTIONS.get(name, "Custom settings"),
+                 on_change=_apply_preset, args=(spec,))
+    for name in spec.fields:
+        _field_widget(spec, name)
+    try:
+        config = _config_from_state(spec)
+    except ValueError as error:
+        st.error(f"These settings don't fit together: {error}")
+        st.stop()
+    _write_url(spec, config)
+    return config
+
+
+def url_notices(spec: PageControls) -> list[str]:
+    """What was ignored from the URL on this session's first visit (empty if nothing)."""
+    return st.session_state.get(spec.key("_notices"), [])
+
+
+def _seed_from_url(spec: PageControls) -> None:
+    """First run of the page in this session: URL values (validated) or the default preset."""
+    params = {key: st.query_params[key] for key in st.query_params}
+    base = PRESETS[spec.default_preset]
+    notices = []
+    if "preset" in params:
+        name = params.pop("preset")
+        if name in spec.presets:
+            base = PRESETS[name]
+        else:
+            notices.append(f"unknown preset {name!r} ignored; choose one of {', '.join(spec.presets)}.")
+    for key in [k for k in params if k not in spec.fields]:
+        params.pop(key)
+        notices.append(f"{key!r} is not a setting of this page; ignored.")
+    config, more = parse_query_lenient(params, base)
+    _store_config(spec, config)
+    st.session_state[spec.key("_notices")] = notices + more
+    st.session_state[spec.key("_ready")] = True
+
+
+def _store_config(spec: PageControls, config: Config) -> None:
+    """Put a config's values into the widgets' session state."""
+    values = config.to_flat()
+    for name in spec.fields:
+        value = values[name]
+        if name == "hidden_widths":
+            st.session_state[spec.key("depth")] = len(value)
+            st.session_state[spec.key("width")] = max(value, default=st.session_state.get(spec.key("width"), 2))
+            st.session_state[spec.key("widths_text")] = format_value(name, value)
+            st.session_state[spec.key("hidden_widths")] = value
+        elif name in ("noise_std", "x_limit"):
+            low, high = spec.range(name)
+            st.session_state[spec.key(name)] = min(max(float(value), low), high)
+        else:
+            st.session_state[spec.key(name)] = value
+
+
+def _sync_preset_selector(spec: PageControls) -> None:
+    """Show the preset the controls equal, or 'custom' once any control moved away from it."""
+    try:
+        name = preset_name(_config_from_state(spec))
+    except ValueError:
+        name = None
+    st.session_state[spec.key("preset")] = name if name in spec.presets else CUSTOM
+
+
+def _apply_preset(spec: PageControls) -> None:
+    name = st.session_state[spec.key("preset")]
+    if name in PRESETS:
+        _store_config(spec, PRESETS[name])
+
+
+def _config_from_state(spec: PageControls) -> Config:
+    values = {name: st.session_state[spec.key(name)] for name in spec.fields}
+    return Config.from_flat(values, base=PRESETS[spec.default_preset])
+
+
+def _write_url(spec: PageControls, config: Config) -> None:
+    """Keep the query string equal to the controls (only sent when something changed)."""
+    flat = config.to_flat()
+    wanted = {name: format_value(name, flat[name]) for name in spec.fields}
+    if {key: st.query_params[key] for key in st.query_params} != wanted:
+        st.query_params.from_dict(wanted)
+
+
+# --- one widget per kind of field -------------------------------------------------------------
+
+def _field_widget(spec: PageControls, name: str) -> None:
+    meta, key = FIELDS[name], spec.key(name)
+    if name == "hidden_widths":
+        _architecture_widgets(spec)
+    elif name == "learning_rate":
+        rates = sorted(set(LEARNING_RATES) | {st.session_state[key]})
+        st.select_slider(meta.label, rates, key=key, help=meta.help, format_func=lambda v: f"{v:g}")
+    elif meta.kind is str:
+        st.selectbox(meta.label, spec.options(name), key=key, help=meta.help,
+                     format_func=lambda v: CHOICE_LABELS.get(v, v))
+    elif meta.kind is int:
+        low, high = spec.range(name)
+        st.session_state[key] = min(max(int(st.session_state[key]), low), high)
+        st.number_input(meta.label, min_value=low, max_value=high, step=_int_step(name), key=key, help=meta.help)
+    else:
+        low, high = spec.range(name)
+        st.slider(meta.label, low, high, step=_float_step(high - low), key=key, help=meta.help)
+
+
+def _int_step(name: str) -> int:
+    return {"epochs": 100, "n_samples": 50}.get(name, 1)
+
+
+def _float_step(span: float) -> float:
+    return 0.01 if span <= 2 else 0.1 if span <= 25 else 0.5
+
+
+def _architecture_widgets(spec: PageControls) -> None:
+    """Depth and width sliders for quick play, and a box for exact widths such as 100-10-6."""
+    low, high = spec.range("hidden_widths")
+    max_depth = FIELDS["hidden_widths"].max_length
+    st.slider("Hidden layers (depth)", 0, max_depth, key=spec.key("depth"), on_change=_widths_from_sliders,
+              args=(spec,), help="0 hidden layers is the single-layer perceptron.")
+    st.slider("Units per hidden layer (width)", low, high, key=spec.key("width"), on_change=_widths_from_sliders,
+              args=(spec,), disabled=st.session_state[spec.key("depth")] == 0)
+    st.text_input("Layer widths", key=spec.key("widths_text"), on_change=_widths_from_text, args=(spec,),
+                  help="Widths of the hidden layers separated by '-', e.g. 100-10-6; 'none' for no hidden layer.")
+    error = st.session_state.get(spec.key("widths_error"))
+    if error:
+        st.error(f"{error} Keeping {format_value('hidden_widths', st.session_state[spec.key('hidden_widths')])}.")
+
+
+def _widths_from_sliders(spec: PageControls) -> None:
+    state = st.session_state
+    widths = (state[spec.key("width")],) * state[spec.key("depth")]
+    state[spec.key("hidden_widths")] = widths
+    state[spec.key("widths_text")] = format_value("hidden_widths", widths)
+    state[spec.key("widths_error")] = None
+
+
+def _widths_from_text(spec: PageControls) -> None:
+    state = st.session_state
+    low, high = spec.range("hidden_widths")
+    try:
+        widths = Config.from_flat({"hidden_widths": parse_value("hidden_widths", state[spec.key("widths_text")])},
+                                  base=PRESETS[spec.default_preset]).model.hidden_widths
+        if any(not low <= w <= high for w in widths):
+            raise ValueError(f"each width must be between {low} and {high} on this page.")
+    except ValueError as error:
+        state[spec.key("widths_error")] = str(error)
+        return
+    state[spec.key("widths_error")] = None
+    state[spec.key("hidden_widths")] = widths
+    state[spec.key("depth")] = len(widths)
+    if widths:
+        state[spec.key("width")] = max(widths)

@@ -1,0 +1,106 @@
+"""The live training view: progress every epoch, charts on a clock, finished runs from the store.
+
+A page hands `show_run` its config and a `draw(frame)` function that fills its placeholders.
+While training, `draw` is called about five times a second with what is known so far; at the
+end (or at once for a stored run) with the finished result. Any widget change makes Streamlit
+raise at the next progress update, which leaves the training loop: that interrupted run never
+reaches the store.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import streamlit as st
+import torch
+
+from mlp_core import Config, RunResult, Snapshot, train
+from mlp_core.cost import estimate
+
+from .store import get_store
+
+# One intra-op thread: the lecture's matrices are tiny, so a second thread only adds hand-off
+# cost, and on a shared server (sessions run in threads, 2 cores) two spinning OpenMP threads
+# per run were measured to slow training down by 4x or worse. Sessions give the parallelism.
+torch.set_num_threads(1)
+
+REDRAW_SECONDS = 0.2  # ~5 redraws a second: smooth enough, and cheap next to training
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """What the charts can show at one moment of a run (finite values only)."""
+
+    epoch: int  # epochs done so far
+    epochs: int
+    losses: np.ndarray  # one per epoch so far
+    snapshot: Snapshot | None  # the latest snapshot (grid output and weights)
+    accuracy: float | None
+    result: RunResult | None = None  # set once the run is over
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+
+def show_run(config: Config, draw: Callable[[Frame], None], *, key: str) -> RunResult | None:
+    """Train `config` live (or take it from the run store) and draw it; None if refused as too slow."""
+    cost = estimate(config)
+    if cost.too_slow:
+        st.error(f"These settings would take about {cost.seconds:,.0f} s to train, more than the "
+                 f"{cost.limit:.0f} s this app allows. To train faster, {cost.advice}.")
+        return None
+    store = get_store()
+    status, retrain_column = st.columns([6, 1], vertical_alignment="center")
+    retrain = retrain_column.button("Retrain", key=f"{key}.retrain", help="Train again from scratch "
+                                    "(the same seed gives the same run).", width="stretch")
+    result = None if retrain else store.get(config)
+    from_store = result is not None
+    if from_store:
+        draw(frame_of(result))
+    else:
+        result = _train_live(config, draw, status)
+        store.put(config, result)
+    _show_outcome(status, result, from_store)
+    return result
+
+
+def frame_of(result: RunResult) -> Frame:
+    last = result.snapshots[-1] if result.snapshots else None
+    return Frame(len(result.losses), result.config.training.epochs, result.losses, last, result.accuracy, result)
+
+
+def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunResult:
+    progress = status.progress(0.0, text="Starting…")
+    epochs = config.training.epochs
+    losses = np.empty(epochs)
+    snapshot, next_draw = None, time.monotonic() + REDRAW_SECONDS
+    for event in train(config):
+        if event.result is not None:
+            progress.empty()
+            draw(frame_of(event.result))
+            return event.result
+        losses[event.epoch] = event.loss
+        snapshot = event.snapshot or snapshot
+        # Every epoch: the bar moves, and this is where a widget change interrupts the run.
+        progress.progress((event.epoch + 1) / epochs,
+                          text=f"Training… epoch {event.epoch + 1:,} / {epochs:,} · loss {event.loss:.4g}")
+        if time.monotonic() >= next_draw:
+            draw(Frame(event.epoch + 1, epochs, losses[:event.epoch + 1], snapshot, event.accuracy))
+            next_draw = time.monotonic() + REDRAW_SECONDS
+    raise AssertionError("train() always ends with a result")
+
+
+def _show_outcome(status, result: RunResult, from_store: bool) -> None:
+    if result.status == "diverged":
+        lr = result.config.training.learning_rate
+        status.error(f"**Training diverged at epoch {result.diverged_at:,}**: the loss became NaN or infinite, "
+                     f"so training stopped there; the charts show the {len(result.losses):,} finite epochs. "
+                     f"The learning rate {lr:g} makes the updates overshoot — try {lr / 10:g}.")
+    else:
+        note = " · shown from the run store (Retrain to watch it again)" if from_store else ""
+        status.success(f"Trained {len(result.losses):,} epochs in {result.seconds:.1f} s{note}.",
+                       icon=":material/check:")

@@ -1,0 +1,66 @@
+"""The run store: finished runs shared by every session, least recently used out.
+
+Keyed by the full config and the trainer's version, so a code change that alters results
+never serves a stale run. Only `put` after a run finished adds to it: a run interrupted by a
+slider change raises out of the training loop before it gets there.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Hashable
+
+import streamlit as st
+
+from mlp_core import TRAINER_VERSION, Config, RunResult
+
+MAX_RUNS = 64  # a 10000-epoch run with 50 snapshots is well under 1 MB
+
+
+class RunStore:
+    """A thread-safe LRU of RunResults; `hits` and `misses` count look-ups (tests read them)."""
+
+    def __init__(self, max_runs: int = MAX_RUNS) -> None:
+        self.max_runs = max_runs
+        self._runs: OrderedDict[Hashable, RunResult] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+        self.trained = 0  # runs put after training: a second look at the same config must not add one
+
+    @staticmethod
+    def key(config: Config, variant: Hashable = None) -> Hashable:
+        return (TRAINER_VERSION, config, variant)
+
+    def get(self, config: Config, variant: Hashable = None) -> RunResult | None:
+        key = self.key(config, variant)
+        with self._lock:
+            result = self._runs.get(key)
+            if result is None:
+                self.misses += 1
+                return None
+            self._runs.move_to_end(key)
+            self.hits += 1
+            return result
+
+    def put(self, config: Config, result: RunResult, variant: Hashable = None) -> None:
+        with self._lock:
+            self._runs[self.key(config, variant)] = result
+            self._runs.move_to_end(self.key(config, variant))
+            self.trained += 1
+            while len(self._runs) > self.max_runs:
+                self._runs.popitem(last=False)
+
+    def discard(self, config: Config, variant: Hashable = None) -> None:
+        with self._lock:
+            self._runs.pop(self.key(config, variant), None)
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> RunStore:
+    """The one store of this server process, shared by all sessions."""
+    return RunStore()
