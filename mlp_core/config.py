@@ -311,7 +311,8 @@ def parse_value(name: str, text: str) -> Any:
         if spec.kind is float:
             return float(text)
     except (ValueError, OverflowError):
-        raise ValueError(f"{name} = {text!r} is not a valid {spec.label.lower()}.") from None
+        expected = {tuple: "layer widths such as 100-10-6", int: "a whole number", float: "a number"}[spec.kind]
+        raise ValueError(f"{name} = {text!r} is not {expected}.") from None
     return text.lower()
 
 

@@ -14,7 +14,7 @@ from mlp_core import export_script
 from mlp_core.data import dataset_for
 from mlp_core.model import last_hidden_contributions
 from ui import charts
-from ui.controls import PageControls, config_ui, url_notices
+from ui.controls import PageControls, config_ui, show_url_notices
 from ui.live import Frame, show_run
 from ui.navigation import ensure_entrypoint
 
@@ -42,8 +42,7 @@ st.markdown("An MLP learns **y = x² + 3 + noise** from samples. Change depth, w
 with st.sidebar:
     st.header("Settings")
     config = config_ui(CONTROLS)
-for notice in url_notices(CONTROLS):
-    st.warning(f"From the link: {notice}", icon=":material/link_off:")
+show_url_notices(CONTROLS)
 
 floor = noise_floor(config)
 log_scale = st.toggle("Loss on a log scale", key="quad.log_scale")

@@ -83,3 +83,15 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_for_charts(page, count: int, timeout_ms: int = 30_000) -> None:
+    """Wait until `count` Vega-Lite charts have drawn (the chart library loads lazily)."""
+    page.wait_for_function(
+        """(count) => document.querySelectorAll(
+            '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks').length >= count""",
+        arg=count, timeout=timeout_ms)
+
+
+def no_exception(page) -> bool:
+    return page.locator('[data-testid="stException"]').count() == 0

@@ -89,6 +89,15 @@ def url_notices(spec: PageControls) -> list[str]:
     return st.session_state.get(spec.key("_notices"), [])
 
 
+def show_url_notices(spec: PageControls) -> None:
+    """One warning listing what the link asked for that could not be used."""
+    notices = url_notices(spec)
+    if notices:
+        items = "\n".join(f"- {notice}" for notice in notices)
+        st.warning(f"**Some settings in the link were ignored** (the others were applied):\n{items}",
+                   icon=":material/link_off:")
+
+
 def _seed_from_url(spec: PageControls) -> None:
     """First run of the page in this session: URL values (validated) or the default preset."""
     params = {key: st.query_params[key] for key in st.query_params}

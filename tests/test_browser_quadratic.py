@@ -1,0 +1,44 @@
+"""Quadratic regression in a real browser: trains, draws, reacts to a control, no exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import no_exception, screenshot, wait_for_charts, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+def metric_value(page, label: str) -> str:
+    return page.locator('[data-testid="stMetric"]', has_text=label).locator(
+        '[data-testid="stMetricValue"]').inner_text()
+
+
+def test_quadratic_page_trains_draws_and_reacts(page, app_url):
+    page.goto(f"{app_url}/quadratic_regression?epochs=1500&n_samples=300")
+    wait_until_idle(page)
+    wait_for_charts(page, 2)
+    assert no_exception(page)
+    assert "Trained 1,500 epochs" in page.inner_text("body")
+    assert "epochs=1500" in page.url  # the controls are in the URL: this link reproduces the run
+    first_loss = metric_value(page, "Train loss")
+    screenshot(page, "quadratic-e9-short")
+
+    widths = page.get_by_label("Layer widths", exact=True).and_(page.get_by_test_id("stTextInputField"))
+    widths.fill("16-16")
+    widths.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('hidden_widths=16-16')", timeout=30_000)
+    wait_until_idle(page)
+    wait_for_charts(page, 2)
+    assert no_exception(page)
+    assert metric_value(page, "Train loss") != first_loss
+    screenshot(page, "quadratic-16-16")
+
+
+def test_hostile_link_shows_a_notice(page, app_url):
+    page.goto(f"{app_url}/quadratic_regression?epochs=abc&learning_rate=1e999&hidden_widths=-3&n_samples=200")
+    wait_until_idle(page)
+    assert no_exception(page)
+    text = page.inner_text("body")
+    assert "From the link" in text and "epochs" in text and "learning_rate" in text
+    screenshot(page, "quadratic-hostile-link")
