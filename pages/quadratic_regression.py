@@ -54,7 +54,7 @@ metrics_area = st.empty()
 def draw(frame: Frame) -> None:
     """Fill the fit, loss and metrics areas; called ~5 times a second while training."""
     fit = frame.snapshot.grid_outputs if frame.snapshot is not None else None
-    charts.render(fit_area, fit_spec, **charts.fit_frames(inputs, targets, grid, fit))
+    charts.render(fit_area, fit_spec, points=points, curves=charts.fit_curves(grid, fit))
     references = ((floor, f"noise floor {floor:.3g}"),) if floor else ()
     charts.render(loss_area, loss_spec, loss=charts.loss_frame(frame.losses), refs=charts.reference_frame(*references))
     if len(frame.losses):
@@ -69,6 +69,7 @@ def draw(frame: Frame) -> None:
 dataset = dataset_for(config)  # drawn as training will draw it, so the live charts show the data at once
 inputs, targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).numpy()
 grid = dataset.grid.squeeze(1).numpy()
+points = charts.fit_points(inputs, targets)
 top = 1.05 * max(float(grid.max() ** 2 + 3), float(targets.max()))
 fit_spec = charts.fit_spec((float(grid.min()), float(grid.max())), (min(float(targets.min()), 0.0) - 0.03 * top, top),
                            dataset.train_range)

@@ -40,5 +40,5 @@ def test_hostile_link_shows_a_notice(page, app_url):
     wait_until_idle(page)
     assert no_exception(page)
     text = page.inner_text("body")
-    assert "From the link" in text and "epochs" in text and "learning_rate" in text
+    assert "ignored" in text and "epochs" in text and "learning_rate" in text
     screenshot(page, "quadratic-hostile-link")

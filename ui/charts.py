@@ -20,6 +20,7 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import theme
 
@@ -43,9 +44,34 @@ def style(chart: alt.TopLevelMixin, height: int = theme.CHART_HEIGHT) -> alt.Top
             .configure_view(strokeWidth=0))
 
 
-def render(area: Any, spec: dict, **datasets: pd.DataFrame) -> None:
-    """Draw `spec` in a Streamlit container with these named datasets (only the data changes)."""
-    area.vega_lite_chart({**spec, "datasets": {**spec.get("datasets", {}), **datasets}}, width="stretch")
+def render(area: Any, spec: dict, **datasets: pd.DataFrame | bytes) -> None:
+    """Draw `spec` in a Streamlit container with these named datasets (only the data changes).
+
+    DataFrames are serialised here with one thread (pyarrow's default thread pool made each
+    conversion wait on locks while training holds the CPU); pass `arrow_bytes(df)` for data
+    that stays the same over a run, so it is converted once.
+    """
+    data = {name: value if isinstance(value, bytes) else arrow_bytes(value) for name, value in datasets.items()}
+    area.vega_lite_chart({**spec, "datasets": {**spec.get("datasets", {}), **data}}, width="stretch")
+
+
+def arrow_bytes(frame: pd.DataFrame) -> bytes:
+    """A DataFrame as Arrow IPC stream bytes, the form Streamlit ships chart data in."""
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
+    # Arrow JS in the browser reads plain utf8; pandas 3 strings arrive as large_string.
+    table = table.cast(pa.schema([pa.field(f.name, pa.string() if pa.types.is_large_string(f.type) else f.type)
+                                  for f in table.schema]))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def finish_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite dict whose inline data (bands, labels) is already Arrow bytes."""
+    spec = chart.to_dict()
+    spec["datasets"] = {name: arrow_bytes(pd.DataFrame(values)) for name, values in spec.get("datasets", {}).items()}
+    return spec
 
 
 def finite(values: np.ndarray) -> np.ndarray:
@@ -81,7 +107,7 @@ def loss_spec(epochs: int, log_scale: bool = False, height: int = theme.CHART_HE
     text = alt.Chart(alt.NamedData("refs")).mark_text(
         color=theme.REFERENCE, align="right", baseline="bottom", dx=-4, dy=-4, fontSize=theme.FONT_SIZE).encode(
         y="value:Q", x=alt.value("width"), text="label:N")
-    return style(alt.layer(line, rule, text).properties(title=title), height).to_dict()
+    return finish_spec(style(alt.layer(line, rule, text).properties(title=title), height))
 
 
 # --- quadratic fit ----------------------------------------------------------------------------
@@ -89,15 +115,18 @@ def loss_spec(epochs: int, log_scale: bool = False, height: int = theme.CHART_HE
 FIT_CURVES = ["true curve x² + 3", "network"]
 
 
-def fit_frames(inputs: np.ndarray, targets: np.ndarray, grid: np.ndarray,
-               fit: np.ndarray | None, max_points: int = 1000) -> dict[str, pd.DataFrame]:
-    """The datasets of `fit_spec`: 'points' (the data) and 'curves' (truth and fit over the grid)."""
+def fit_points(inputs: np.ndarray, targets: np.ndarray, max_points: int = 1000) -> bytes:
+    """The 'points' dataset of `fit_spec` (the training data), serialised once per run."""
     index = downsample(len(inputs), max_points)
-    points = pd.DataFrame({"x": inputs[index], "y": targets[index]})
+    return arrow_bytes(pd.DataFrame({"x": inputs[index], "y": targets[index]}))
+
+
+def fit_curves(grid: np.ndarray, fit: np.ndarray | None) -> pd.DataFrame:
+    """The 'curves' dataset of `fit_spec`: the true curve and, once there is one, the fit."""
     curves = [pd.DataFrame({"x": grid, "y": grid**2 + 3, "curve": FIT_CURVES[0]})]
     if fit is not None:
         curves.append(pd.DataFrame({"x": grid, "y": finite(fit), "curve": FIT_CURVES[1]}))
-    return {"points": points, "curves": pd.concat(curves, ignore_index=True)}
+    return pd.concat(curves, ignore_index=True)
 
 
 @lru_cache(maxsize=64)
@@ -119,7 +148,7 @@ def fit_spec(x_domain: tuple[float, float], y_domain: tuple[float, float], train
         strokeDash=alt.StrokeDash("curve:N", legend=None,
                                   scale=alt.Scale(domain=FIT_CURVES, range=[[6, 4], [1, 0]])),
         tooltip=["curve:N", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".4g")])
-    return style(alt.layer(shade, shade_text, scatter, lines).properties(title=title), height).to_dict()
+    return finish_spec(style(alt.layer(shade, shade_text, scatter, lines).properties(title=title), height))
 
 
 def units_chart(grid: np.ndarray, contributions: np.ndarray, train_range: tuple[float, float],

@@ -27,7 +27,8 @@ from .store import get_store
 # per run were measured to slow training down by 4x or worse. Sessions give the parallelism.
 torch.set_num_threads(1)
 
-REDRAW_SECONDS = 0.2  # ~5 redraws a second: smooth enough, and cheap next to training
+REDRAW_SECONDS = 0.2  # ~5 chart redraws a second: smooth enough, and cheap next to training
+BAR_SECONDS = 0.05  # the progress bar and its epoch/loss text at 20 Hz
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +78,8 @@ def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunRes
     progress = status.progress(0.0, text="Starting…")
     epochs = config.training.epochs
     losses = np.empty(epochs)
-    snapshot, next_draw = None, time.monotonic() + REDRAW_SECONDS
+    pending = _rerun_requested()
+    snapshot, next_draw, next_bar = None, time.monotonic() + REDRAW_SECONDS, 0.0
     for event in train(config):
         if event.result is not None:
             progress.empty()
@@ -85,13 +87,35 @@ def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunRes
             return event.result
         losses[event.epoch] = event.loss
         snapshot = event.snapshot or snapshot
-        # Every epoch: the bar moves, and this is where a widget change interrupts the run.
-        progress.progress((event.epoch + 1) / epochs,
-                          text=f"Training… epoch {event.epoch + 1:,} / {epochs:,} · loss {event.loss:.4g}")
-        if time.monotonic() >= next_draw:
+        now = time.monotonic()
+        # Checked every epoch: a widget change is pending -> the progress update below raises
+        # Streamlit's rerun, leaving this loop (and the interrupted run never reaches the store).
+        # Otherwise the bar is sent at 20 Hz: a message per epoch would cost more than the epoch.
+        if now >= next_bar or pending():
+            progress.progress((event.epoch + 1) / epochs,
+                              text=f"Training… epoch {event.epoch + 1:,} / {epochs:,} · loss {event.loss:.4g}")
+            next_bar = now + BAR_SECONDS
+        if now >= next_draw:
             draw(Frame(event.epoch + 1, epochs, losses[:event.epoch + 1], snapshot, event.accuracy))
             next_draw = time.monotonic() + REDRAW_SECONDS
     raise AssertionError("train() always ends with a result")
+
+
+def _rerun_requested() -> Callable[[], bool]:
+    """A per-epoch check for a pending rerun or stop (a moved slider), costing one attribute read.
+
+    Streamlit only acts on requests when the script sends something; this peeks at the same
+    request state its yield points use (ScriptRequests._state). If a future Streamlit moves it,
+    we fall back to "always pending": the bar is then sent every epoch, slower but correct.
+    """
+    from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    requests = getattr(ctx, "script_requests", None)
+    if requests is None or not hasattr(requests, "_state"):
+        return lambda: True
+    return lambda: requests._state is not ScriptRequestType.CONTINUE
 
 
 def _show_outcome(status, result: RunResult, from_store: bool) -> None:
