@@ -42,3 +42,26 @@ def test_hostile_link_shows_a_notice(page, app_url):
     text = page.inner_text("body")
     assert "ignored" in text and "epochs" in text and "learning_rate" in text
     screenshot(page, "quadratic-hostile-link")
+
+
+def progress_epoch(page) -> int:
+    """The epoch shown by the progress bar's text, or -1 when no run is in progress."""
+    text = page.evaluate("() => document.body.innerText")
+    import re
+    match = re.search(r"Training… epoch ([\d,]+) /", text)
+    return int(match.group(1).replace(",", "")) if match else -1
+
+
+def test_moving_a_control_mid_run_starts_the_new_run(page, app_url):
+    page.goto(f"{app_url}/quadratic_regression?epochs=50000&hidden_widths=8&n_samples=100&seed=21")
+    page.wait_for_function("() => /Training… epoch [\\d,]{3,} \\//.test(document.body.innerText)", timeout=60_000)
+    before = progress_epoch(page)
+    assert before > 0
+    epochs = page.get_by_label("Epochs", exact=True).and_(page.get_by_test_id("stNumberInputField"))
+    epochs.fill("2000")
+    epochs.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('epochs=2000')", timeout=30_000)
+    wait_until_idle(page)
+    assert no_exception(page)
+    text = page.inner_text("body")
+    assert "Trained 2,000 epochs" in text and "50,000" not in text  # the old run stopped; the new one finished

@@ -134,3 +134,14 @@ def test_home_page_lists_pages_and_presets():
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "quadratic-wide-adam" in text and "xor-2-2-1" in text
+
+
+def test_units_view_and_log_scale_come_on_demand_without_retraining():
+    at = open_page(SMALL)
+    charts_before = len(at.get("vega_lite_chart"))
+    at.toggle(key="quad.show_units").set_value(True).run()
+    at.toggle(key="quad.log_scale").set_value(True).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == charts_before + 1
+    assert "hinge" in " ".join(m.value for m in at.markdown)
+    assert get_store().trained == 1
