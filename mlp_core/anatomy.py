@@ -351,6 +351,76 @@ def boundary_grid(snapshot: Snapshot, dataset: Dataset) -> pd.DataFrame:
                          "x2_low": x2 - half, "x2_high": x2 + half})
 
 
+def decision_contour(snapshot: Snapshot, dataset: Dataset, level: float = THRESHOLD) -> np.ndarray:
+    """Where the snapshot's output crosses `level` on the dataset's grid, as line segments.
+
+    Marching squares on the `grid_steps` x `grid_steps` raster: in each cell whose corners lie on
+    both sides of `level`, the crossings on its edges are found by linear interpolation and joined.
+    A saddle cell (diagonal corners on the same side) is split by its centre value, the mean of
+    its corners. Returns an array of shape (k, 4): rows (x1_a, x2_a, x1_b, x2_b); empty when the
+    output is on one side everywhere (as for a network that has not left the ln 2 plateau).
+    """
+    outputs = np.asarray(snapshot.grid_outputs, dtype=np.float64)
+    steps = dataset.grid_steps
+    axis = dataset.grid.numpy().astype(np.float64)[::steps, 0]
+    if outputs.shape != (steps * steps,) or dataset.grid.shape[1] != 2:
+        raise ValueError("decision_contour needs a 2-input dataset and a snapshot of its grid.")
+    values = outputs.reshape(steps, steps)  # values[i, j] is the output at (axis[i], axis[j])
+    above = values > level
+    corners = above[:-1, :-1].astype(int) + above[1:, :-1] + above[:-1, 1:] + above[1:, 1:]
+    segments = [_cell_segments(values, axis, i, j, level) for i, j in np.argwhere((corners > 0) & (corners < 4))]
+    flat = [segment for cell in segments for segment in cell]
+    return np.array(flat, dtype=np.float64).reshape(len(flat), 4)
+
+
+def _cell_segments(values: np.ndarray, axis: np.ndarray, i: int, j: int, level: float) -> list[tuple]:
+    """The one or two pieces of the `level` line inside cell (i, j) of the raster."""
+    x_lo, x_hi, y_lo, y_hi = axis[i], axis[i + 1], axis[j], axis[j + 1]
+    v00, v10, v01, v11 = values[i, j], values[i + 1, j], values[i, j + 1], values[i + 1, j + 1]
+
+    def crossing(a: float, b: float, start: tuple[float, float], end: tuple[float, float]):
+        if (a > level) == (b > level):
+            return None
+        t = (level - a) / (b - a)
+        return start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])
+
+    bottom = crossing(v00, v10, (x_lo, y_lo), (x_hi, y_lo))
+    right = crossing(v10, v11, (x_hi, y_lo), (x_hi, y_hi))
+    top = crossing(v01, v11, (x_lo, y_hi), (x_hi, y_hi))
+    left = crossing(v00, v01, (x_lo, y_lo), (x_lo, y_hi))
+    found = [p for p in (bottom, right, top, left) if p is not None]
+    if len(found) == 2:
+        return [(*found[0], *found[1])]
+    # A saddle: all four edges cross. If the centre is on v00's side, v00 and v11 connect through
+    # it and the line cuts off the other two corners; otherwise it cuts off v00 and v11.
+    if ((v00 + v10 + v01 + v11) / 4 > level) == (v00 > level):
+        return [(*bottom, *right), (*top, *left)]
+    return [(*left, *bottom), (*right, *top)]
+
+
+def hidden_plane_grid(weights: Weights, config: Config, inputs, units: tuple[int, int],
+                      bounds, steps: int = 25) -> pd.DataFrame:
+    """The network output over the plane of two units of the LAST hidden layer, for shading.
+
+    Each cell's output is the output activation of w_i·h_i + w_j·h_j + b + Σ_other w_k·h_k, with
+    every other unit held at its mean over `inputs`, as `hidden_space` does for its line; so the
+    0.5 level of this grid is that line. Columns: h_a, h_b, output and the cell edges
+    h_a_low, h_a_high, h_b_low, h_b_high over `bounds` (a HiddenSpace's).
+    """
+    last_hidden = layer_activations(weights, config, inputs)[-2]
+    W, b = (np.asarray(p, np.float64) for p in weights[-1])
+    i, j = units
+    others = [k for k in range(last_hidden.shape[1]) if k not in (i, j)]
+    rest = float(W[0, others] @ last_hidden[:, others].mean(axis=0)) if others else 0.0
+    (a_lo, a_hi), (b_lo, b_hi) = bounds
+    a_axis, b_axis = np.linspace(a_lo, a_hi, steps), np.linspace(b_lo, b_hi, steps)
+    a, c = (values.ravel() for values in np.meshgrid(a_axis, b_axis, indexing="ij"))
+    output = ACTIVATION_FORMULAS[config.model.output_activation][0](W[0, i] * a + W[0, j] * c + b[0] + rest)
+    half_a, half_b = (a_hi - a_lo) / (2 * (steps - 1)), (b_hi - b_lo) / (2 * (steps - 1))
+    return pd.DataFrame({"h_a": a, "h_b": c, "output": output, "h_a_low": a - half_a, "h_a_high": a + half_a,
+                         "h_b_low": c - half_b, "h_b_high": c + half_b})
+
+
 # --- the lecture's printout ----------------------------------------------------------------
 
 MAX_POINTS_SHOWN = 16  # the exported script prints hypothesis and prediction only for this few

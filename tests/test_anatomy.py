@@ -16,9 +16,9 @@ import torch
 
 from mlp_core import PRESETS, export_script, run
 from mlp_core import config as config_module
-from mlp_core.anatomy import (ACTIVATION_FORMULAS, NEGATIVE, POSITIVE, boundary_grid, hidden_space,
-                              layer_activations, lecture_printout, network_diagram, network_dot, node_names,
-                              perceptron_line, weights_table)
+from mlp_core.anatomy import (ACTIVATION_FORMULAS, NEGATIVE, POSITIVE, boundary_grid, decision_contour,
+                              hidden_plane_grid, hidden_space, layer_activations, lecture_printout,
+                              network_diagram, network_dot, node_names, perceptron_line, weights_table)
 from mlp_core.model import build_model
 
 XOR = PRESETS["xor-2-2-1"]
@@ -223,6 +223,61 @@ def test_boundary_grid_is_the_snapshot_output_at_each_grid_point():
     assert raster[3, 5] == snapshot.grid_outputs[3 * steps + 5]
     ours = layer_activations(snapshot.weights, result.config, frame[["x1", "x2"]].to_numpy())[-1][:, 0]
     np.testing.assert_allclose(frame.output, ours, atol=1e-6)
+
+
+def snapshot_of(function, dataset):
+    """A Snapshot whose grid output is `function(x1, x2)` on the dataset's grid."""
+    from mlp_core.trainer import Snapshot
+
+    grid = dataset.grid.numpy().astype(np.float64)
+    return Snapshot(0, function(grid[:, 0], grid[:, 1]), ())
+
+
+def gate_dataset():
+    from mlp_core.data import dataset_for
+
+    return dataset_for(XOR)
+
+
+def test_decision_contour_of_a_linear_output_lies_on_its_line_and_spans_the_square():
+    dataset = gate_dataset()
+    segments = decision_contour(snapshot_of(lambda a, b: 0.4 * a + 0.4 * b + 0.1, dataset), dataset)
+    assert segments.shape[1] == 4 and len(segments) > 0
+    ends = segments.reshape(-1, 2)
+    np.testing.assert_allclose(ends.sum(axis=1), 1.0, atol=1e-9)  # exact for a linear output: x1 + x2 = 1
+    lengths = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    assert lengths.sum() == pytest.approx(math.sqrt(2) * 1.5, rel=1e-6)  # from (-0.25, 1.25) to (1.25, -0.25)
+
+
+def test_decision_contour_of_a_circle_and_of_a_constant_output():
+    dataset = gate_dataset()
+    circle = decision_contour(snapshot_of(lambda a, b: (a - 0.5) ** 2 + (b - 0.5) ** 2, dataset), dataset, level=0.16)
+    radii = np.hypot(circle.reshape(-1, 2)[:, 0] - 0.5, circle.reshape(-1, 2)[:, 1] - 0.5)
+    np.testing.assert_allclose(radii, 0.4, atol=2e-3)
+    lengths = np.hypot(circle[:, 2] - circle[:, 0], circle[:, 3] - circle[:, 1])
+    assert lengths.sum() == pytest.approx(2 * math.pi * 0.4, rel=5e-3)
+    assert decision_contour(snapshot_of(lambda a, b: 0 * a + 0.5, dataset), dataset).shape == (0, 4)
+
+
+def test_decision_contour_of_the_hand_xor_network_separates_the_corners():
+    dataset = gate_dataset()
+    grid = dataset.grid.numpy()
+    outputs = layer_activations(HAND, XOR, grid)[-1][:, 0]
+    segments = decision_contour(snapshot_of(lambda a, b: outputs, dataset), dataset)
+    ends = segments.reshape(-1, 2)
+    on_line = layer_activations(HAND, XOR, ends)[-1][:, 0]
+    np.testing.assert_allclose(on_line, 0.5, atol=0.05)  # linear interpolation of a smooth output
+    assert (ends[:, 0] + ends[:, 1] < 0.7).sum() > 0 and (ends[:, 0] + ends[:, 1] > 1.3).sum() > 0  # two bands
+
+
+def test_hidden_plane_grid_crosses_one_half_on_the_hidden_space_line():
+    space = hidden_space(HAND, XOR, CORNERS)
+    frame = hidden_plane_grid(HAND, XOR, CORNERS, (0, 1), space.bounds, steps=11)
+    assert len(frame) == 121 and list(frame.columns)[:3] == ["h_a", "h_b", "output"]
+    np.testing.assert_allclose(frame.output, output_layer(HAND, frame[["h_a", "h_b"]].to_numpy()), rtol=1e-12)
+    (x_a, x_b), (y_a, y_b) = space.line
+    np.testing.assert_allclose(output_layer(HAND, np.array([[x_a, y_a], [x_b, y_b]])), 0.5, atol=1e-9)
+    assert frame.h_a.min() == space.bounds[0][0] and frame.h_b.max() == space.bounds[1][1]
 
 
 # --- the lecture's printout against the exported script -------------------------------------

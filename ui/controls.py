@@ -48,6 +48,22 @@ class PageControls:
     limits: dict[str, tuple[float, float]] = field(default_factory=dict)
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """A page's presets must lie within its own controls, or choosing one would not stick."""
+        assert self.default_preset in self.presets, f"{self.default_preset} is not among {self.presets}"
+        for name in self.presets:
+            values = PRESETS[name].to_flat()
+            for field_name in self.fields:
+                value = values[field_name]
+                if FIELDS[field_name].kind is str:
+                    assert value in self.options(field_name), f"preset {name}: {field_name}={value!r} not offered"
+                else:
+                    low, high = self.range(field_name)
+                    items = value if isinstance(value, tuple) else (value,)
+                    assert all(low <= v <= high for v in items), f"preset {name}: {field_name}={value} out of range"
+            differing = {f for f in FIELDS if values[f] != PRESETS[self.default_preset].to_flat()[f]}
+            assert differing <= set(self.fields), f"preset {name} changes {differing - set(self.fields)} not shown"
+
     def key(self, name: str) -> str:
         return f"{self.page}.{name}"
 
@@ -113,9 +129,30 @@ def _seed_from_url(spec: PageControls) -> None:
         params.pop(key)
         notices.append(f"{key!r} is not a setting of this page; ignored.")
     config, more = parse_query_lenient(params, base)
+    config, narrower = _within_page_limits(spec, config, base)
     _store_config(spec, config)
-    st.session_state[spec.key("_notices")] = notices + more
+    st.session_state[spec.key("_notices")] = notices + more + narrower
     st.session_state[spec.key("_ready")] = True
+
+
+def _within_page_limits(spec: PageControls, config: Config, base: Config) -> tuple[Config, list[str]]:
+    """Values valid for the core but outside this page's narrower ranges or choices fall back to `base`."""
+    notices, values = [], config.to_flat()
+    for name in spec.fields:
+        value, meta = values[name], FIELDS[name]
+        if meta.kind is str:
+            allowed = value in spec.options(name)
+            shown = ", ".join(spec.options(name))
+        else:
+            low, high = spec.range(name)
+            allowed = all(low <= v <= high for v in (value if isinstance(value, tuple) else (value,)))
+            shown = f"{low:g} to {high:g}" + (" per layer" if meta.kind is tuple else "")
+        if not allowed:
+            fallback = base.to_flat()[name]
+            notices.append(f"{name} = {format_value(name, value)} is outside this page's range ({shown}); "
+                           f"using {format_value(name, fallback)}.")
+            config = Config.from_flat({name: fallback}, base=config)
+    return config, notices
 
 
 def _store_config(spec: PageControls, config: Config) -> None:

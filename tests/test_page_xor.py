@@ -1,0 +1,261 @@
+"""AppTest: the Perceptron & XOR page as a lecturer and a student would drive it (small epoch counts)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+from mlp_core import PRESETS, run
+from mlp_core.anatomy import lecture_printout
+from ui import charts
+from ui.store import get_store
+
+PAGE = str(ROOT / "pages" / "perceptron_xor.py")
+SHORT = {"epochs": "301"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def charts_get_finite_numbers(monkeypatch):
+    """Every DataFrame sent to a chart, live or final, holds finite numbers only."""
+    sent: list[pd.DataFrame] = []
+    original = charts.render
+
+    def checked(area, spec, **datasets):
+        for name, frame in datasets.items():
+            numbers = frame.select_dtypes("number").to_numpy(dtype=float)
+            assert np.isfinite(numbers).all(), f"non-finite numbers in chart dataset {name!r}"
+            sent.append(frame)
+        original(area, spec, **datasets)
+
+    monkeypatch.setattr(charts, "render", checked)
+    return sent
+
+
+def open_page(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def printout_text(at: AppTest) -> str:
+    return next(c.value for c in at.code if c.value.startswith("0 "))
+
+
+def dot(at: AppTest) -> str:
+    return at.get("graphviz_chart")[0].proto.spec
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [str(json.loads(chart.proto.spec).get("title", "")) for chart in at.get("vega_lite_chart")]
+
+
+@pytest.mark.parametrize("gate", ["and", "or", "xor"])
+def test_page_renders_every_gate_with_all_views(gate):
+    at = open_page(SHORT | {"gate": gate})
+    assert not at.exception
+    assert any("Trained 301 epochs" in s.value for s in at.success)
+    titles = " ".join(chart_titles(at))
+    assert "Decision boundary" in titles and "Training loss" in titles and "Accuracy" in titles
+    assert len(at.get("vega_lite_chart")) == 4  # + the hidden space
+    assert dot(at).startswith("digraph") and '"h1_2"' in dot(at)
+    assert at.selectbox(key="xor.gate").value == gate
+    assert printout_text(at).startswith("0 0.") and "Accuracy:" in printout_text(at)
+
+
+def test_perceptron_cannot_learn_xor():
+    at = open_page({"hidden_widths": "none", "epochs": "1001"})
+    assert not at.exception
+    assert float(metric(at, "Accuracy")) <= 0.75
+    assert metric(at, "Loss").startswith("0.693") and "ln 2" in metric(at, "Loss")
+    assert any("No straight line can separate XOR" in m.value for m in at.markdown)
+    assert "'x1' -> 'h1_1'" not in dot(at) and dot(at).count(" -> ") == 2  # x1 → ŷ, x2 → ŷ
+    assert any("no hidden layer" in i.value for i in at.info)  # the hidden space explains itself
+    ln2_refs = [f for f in charts_frames(at) if "label" in f and "ln 2" in " ".join(f["label"])]
+    assert ln2_refs  # the plateau line is on the loss chart
+
+
+def charts_frames(at: AppTest) -> list[pd.DataFrame]:
+    """The datasets of the charts on the page now (decoded from the Arrow the browser gets)."""
+    import pyarrow as pa
+
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            frames.append(pa.ipc.open_stream(dataset.data.data).read_all().to_pandas())
+    return frames
+
+
+def test_perceptron_learns_and():
+    at = open_page({"preset": "perceptron-and", "epochs": "1001"})
+    assert not at.exception
+    assert metric(at, "Accuracy") == "1.00"
+    assert "Accuracy: 1.0" in printout_text(at)
+    assert any("AND is linearly separable" in m.value for m in at.markdown)
+
+
+def test_presets_set_every_control():
+    at = open_page(SHORT)
+    assert at.selectbox(key="xor.preset").value == "custom"  # epochs differ from E1's
+    at.selectbox(key="xor.preset").set_value("perceptron-or").run()
+    assert not at.exception
+    assert at.selectbox(key="xor.gate").value == "or"
+    assert at.slider(key="xor.depth").value == 0 and at.text_input(key="xor.widths_text").value == "none"
+    assert at.number_input(key="xor.epochs").value == 10001
+    assert at.selectbox(key="xor.preset").value == "perceptron-or"
+    at.selectbox(key="xor.preset").set_value("xor-2-10-10-10-1").run()  # E2: one full run, a few seconds
+    assert not at.exception
+    assert at.text_input(key="xor.widths_text").value == "10-10-10"
+    assert at.selectbox(key="xor.gate").value == "xor" and at.selectbox(key="xor.activation").value == "sigmoid"
+    assert at.select_slider(key="xor.learning_rate").value == 1.0 and at.selectbox(key="xor.optimizer").value == "sgd"
+    assert at.number_input(key="xor.seed").value == 777 and at.slider(key="xor.noise_std").value == 0.0
+    assert at.selectbox(key="xor.preset").value == "xor-2-10-10-10-1"  # still the preset after its run
+    assert metric(at, "Accuracy") == "1.00"
+
+
+def test_the_default_is_e1_and_stays_e1_across_reruns():
+    at = open_page({})
+    assert not at.exception and at.selectbox(key="xor.preset").value == "xor-2-2-1"
+    at.select_slider(key="xor.replay").set_value(0).run()
+    assert at.selectbox(key="xor.preset").value == "xor-2-2-1"
+    assert "XOR with one hidden layer" in next(c.value for c in at.code if "import torch" in c.value)
+
+
+def test_query_params_set_the_controls():
+    params = {"gate": "or", "hidden_widths": "4-3", "activation": "tanh", "learning_rate": "0.5",
+              "optimizer": "adam", "epochs": "300", "seed": "5", "noise_std": "0.25", "n_samples": "100"}
+    at = open_page(params)
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="xor.gate").value == "or"
+    assert at.text_input(key="xor.widths_text").value == "4-3" and at.slider(key="xor.depth").value == 2
+    assert at.selectbox(key="xor.activation").value == "tanh"
+    assert at.select_slider(key="xor.learning_rate").value == 0.5
+    assert at.selectbox(key="xor.optimizer").value == "adam"
+    assert at.number_input(key="xor.epochs").value == 300 and at.number_input(key="xor.seed").value == 5
+    assert at.slider(key="xor.noise_std").value == 0.25 and at.number_input(key="xor.n_samples").value == 100
+    points = next(f for f in charts_frames(at) if {"x1", "x2", "class"} <= set(f.columns))
+    assert len(points) == 100  # the noisy clouds, not the four corners
+    assert "Accuracy on the 100 noisy points" in " ".join(m.value for m in at.markdown)
+
+
+def test_hostile_query_params_give_notices_and_no_exception():
+    hostile = {"epochs": "lots", "learning_rate": "nan", "noise_std": "3", "n_samples": "-4",
+               "hidden_widths": "64", "activation": "<script>", "seed": "1e999", "gate": "nand",
+               "loss": "mse", "bogus": "1", "preset": "xor-9000"}
+    at = open_page(hostile)
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    for name in ["epochs", "learning_rate", "noise_std", "n_samples", "hidden_widths", "activation", "seed",
+                 "gate", "loss", "bogus", "xor-9000"]:
+        assert name in text
+    assert at.number_input(key="xor.epochs").value == 10001  # fell back to E1
+    assert at.text_input(key="xor.widths_text").value == "2" and at.slider(key="xor.noise_std").value == 0.0
+
+
+def test_the_cached_run_does_not_retrain():
+    at = open_page(SHORT)
+    store = get_store()
+    assert store.trained == 1
+    again = open_page(SHORT)  # a second visitor with the same link
+    assert not again.exception and store.trained == 1
+    assert any("run store" in s.value for s in again.success)
+    assert printout_text(again) == printout_text(at)
+    again.select_slider(key="xor.replay").set_value(0).run()  # replaying, picking a plane, log scale: no run
+    again.toggle(key="xor.log_scale").set_value(True).run()
+    assert not again.exception and store.trained == 1
+
+
+def test_retrain_trains_again():
+    at = open_page(SHORT)
+    at.button(key="xor.retrain").click().run()
+    assert not at.exception and get_store().trained == 2
+
+
+def test_printout_equals_the_lecture_script_numbers_of_run():
+    at = open_page({"epochs": "501"})
+    config = PRESETS["xor-2-2-1"].replace(epochs=501)
+    expected = lecture_printout(run(config))
+    assert printout_text(at) == expected.text().rstrip("\n")  # st.code drops the final newline
+    table = next(d.value for d in at.dataframe if "Hypothesis ŷ" in d.value.columns)
+    np.testing.assert_array_equal(table["Hypothesis ŷ"].to_numpy(), expected.hypothesis)
+    np.testing.assert_array_equal(table["Predicted (ŷ > 0.5)"].to_numpy(), expected.predicted)
+    np.testing.assert_array_equal(table["Y (target)"].to_numpy(), [0.0, 1.0, 1.0, 0.0])
+    assert metric(at, "Accuracy") == f"{expected.accuracy:.2f}"
+
+
+def test_replay_slider_changes_the_shown_epoch():
+    at = open_page({"epochs": "3001"})
+    slider = at.select_slider(key="xor.replay")
+    assert slider.value == 3001 and len(slider.options) == 50
+    final_dot, final_frames = dot(at), charts_frames(at)
+    slider.set_value(0).run()
+    assert not at.exception
+    assert "after **0** of 3,001 updates" in " ".join(c.value for c in at.caption)
+    assert dot(at) != final_dot  # the initial weights
+    markers = [f for f in charts_frames(at) if list(f.columns) == ["epoch"]]
+    assert markers and all(f.epoch.tolist() == [0.0] for f in markers)  # on the loss and the accuracy
+    boundary = next(f for f in charts_frames(at) if "x1_low" in f.columns)
+    assert not boundary.output.equals(next(f for f in final_frames if "x1_low" in f.columns).output)
+    assert metric(at, "Epoch") == "3,001 / 3,001"  # the metrics stay the trained network's
+
+
+def test_jump_to_the_end_of_the_plateau():
+    at = open_page({"epochs": "4001"})
+    assert not at.exception
+    at.button(key="xor.jump").click().run()
+    shown = at.select_slider(key="xor.replay").value
+    assert 1500 < shown < 3500  # E1 leaves ln 2 after about 2,250 updates
+    assert f"after **{shown:,}**" in " ".join(c.value for c in at.caption)
+
+
+def test_hidden_space_pickers_choose_two_units():
+    at = open_page({"hidden_widths": "3-4", "epochs": "201"})
+    assert not at.exception
+    assert at.selectbox(key="xor.hidden_layer").value == 1  # the last hidden layer, 0-based
+    at.selectbox(key="xor.unit_b.1").set_value(3).run()
+    assert not at.exception
+    hidden = [c.value for c in at.caption if "placed at its values" in c.value]
+    assert hidden and "h2_1 and h2_4" in hidden[0] and "Approximate" in hidden[0]
+    at.selectbox(key="xor.hidden_layer").set_value(0).run()
+    hidden = [c.value for c in at.caption if "placed at its values" in c.value]
+    assert "h1_1 and h1_3" in hidden[0] and "Later layers bend" in hidden[0]  # unit 4 clamped to the 3 there
+    assert get_store().trained == 1
+
+
+def test_a_diverged_run_says_so_and_draws_only_finite_values():
+    config = PRESETS["xor-2-2-1"].replace(epochs=400, activation="relu")
+    finished = run(config)
+    diverged = dataclasses.replace(finished, status="diverged", diverged_at=150, losses=finished.losses[:150],
+                                   accuracy=None, snapshots=tuple(s for s in finished.snapshots if s.epoch <= 150))
+    get_store().put(config, diverged)
+    at = open_page({"epochs": "400", "activation": "relu"})
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "diverged at epoch 150" in message and "learning rate" in message
+    assert "diverged" in " ".join(m.value for m in at.markdown)
+
+
+def test_exports_are_offered():
+    at = open_page(SHORT)
+    script = next(c.value for c in at.code if "import torch" in c.value)
+    assert "torch.manual_seed(777)" in script and "nn.Linear(2, 2)" in script and "nn.BCELoss()" in script
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Script (.py)", "Loss history (.csv)", "Trained weights (.pt)"]
