@@ -53,3 +53,17 @@ def estimate(config: Config, limit: float = LIMIT_SECONDS) -> CostEstimate:
     else:
         advice = "lower the epochs or the number of hidden layers"
     return CostEstimate(seconds, limit, advice)
+
+
+SWEEP_OVERHEAD_PER_SEED = 0.02  # batched: one more seed adds ~2% to the per-step framework cost
+
+
+def estimate_sweep(config: Config, n_seeds: int, limit: float = LIMIT_SECONDS) -> CostEstimate:
+    """Estimated seconds for `mlp_core.sweep` of `n_seeds` seeds: the framework overhead is paid
+    about once for all seeds (batched matrix products), the arithmetic once per seed."""
+    single = estimate(config, limit)
+    arithmetic = 6 * config.training.epochs * config.n_points * n_weights(config) / FLOPS_PER_SECOND
+    overhead = single.seconds - arithmetic
+    seconds = overhead * (1 + SWEEP_OVERHEAD_PER_SEED * n_seeds) + arithmetic * n_seeds
+    advice = single.advice if arithmetic * n_seeds > overhead else "lower the epochs"
+    return CostEstimate(seconds, limit, advice)

@@ -12,7 +12,7 @@ import torch
 from mlp_core import Snapshot, export_script
 from mlp_core.anatomy import lecture_printout, network_diagram, network_dot, weights_table
 from mlp_core.data import dataset_for
-from ui import charts, xor_views
+from ui import charts, sweeps, xor_views
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.live import Frame, show_run
 from ui.navigation import ensure_entrypoint
@@ -286,4 +286,9 @@ if result is not None:
         with st.expander(f"Weights and biases at epoch {snapshot.epoch:,} (table)"):
             st.dataframe(pd.DataFrame(weights_table(snapshot.weights)), hide_index=True, width="stretch",
                          column_config={"weight": st.column_config.NumberColumn("value", format="%.5f")})
+    if st.toggle("Seed sweep: train this architecture from 100 seeds at once", key="xor.show_sweep"):
+        st.markdown("One run says whether *this* seed learned. The same settings from seeds 0–99, trained "
+                    "together in one batched run, say **how often** this architecture learns the gate — the "
+                    "2-2-1 net sits on the ln 2 plateau for a fair share of seeds.")
+        sweeps.classification_panel(config, CONTROLS)
     show_exports(result)

@@ -13,7 +13,7 @@ import torch
 from mlp_core import export_script
 from mlp_core.data import dataset_for
 from mlp_core.model import last_hidden_contributions
-from ui import charts
+from ui import charts, sweeps
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.live import Frame, show_run
 from ui.navigation import ensure_entrypoint
@@ -88,6 +88,11 @@ if result is not None and len(result.losses):
                         "network continues in straight lines, not a parabola.")
             st.altair_chart(charts.units_chart(grid.squeeze(1).numpy(), contributions, result.dataset.train_range),
                             width="stretch")
+    if st.toggle("Seed sweep: the same settings from many seeds, all at once", key="quad.show_sweep"):
+        st.markdown("Every seed draws its own data and initial weights. Where the band is wide, the fit "
+                    "depends on luck; outside the data it is widest. (The dots are this run's data.)")
+        n_seeds = st.slider("Seeds", 5, 50, 10, step=5, key="quad.sweep_seeds")
+        sweeps.regression_panel(config, inputs, targets, dataset.train_range, n_seeds)
     with st.expander("Export: the plain PyTorch script, the loss history, the trained weights"):
         script = export_script(config)
         losses = pd.DataFrame({"epoch": np.arange(len(result.losses)), "loss": result.losses})

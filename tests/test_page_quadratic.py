@@ -145,3 +145,20 @@ def test_units_view_and_log_scale_come_on_demand_without_retraining():
     assert len(at.get("vega_lite_chart")) == charts_before + 1
     assert "hinge" in " ".join(m.value for m in at.markdown)
     assert get_store().trained == 1
+
+
+def test_seed_sweep_draws_a_band_of_fits():
+    at = open_page(SMALL)
+    at.toggle(key="quad.show_sweep").set_value(True).run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert "Final loss, median of seeds" in labels and "10%–90% of seeds" in labels
+    assert get_store().trained == 2  # the run and the sweep, each once
+
+
+def test_a_sweep_too_slow_to_train_is_refused():
+    at = open_page({"epochs": "1000"})  # E9's wide net: every seed adds a second of arithmetic
+    at.toggle(key="quad.show_sweep").set_value(True).run()
+    at.slider(key="quad.sweep_seeds").set_value(50).run()
+    assert not at.exception
+    assert any("fewer seeds" in e.value for e in at.error)

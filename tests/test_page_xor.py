@@ -259,3 +259,23 @@ def test_exports_are_offered():
     assert "torch.manual_seed(777)" in script and "nn.Linear(2, 2)" in script and "nn.BCELoss()" in script
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Script (.py)", "Loss history (.csv)", "Trained weights (.pt)"]
+
+
+def test_seed_sweep_shows_the_success_rate_and_opens_a_seed():
+    from mlp_core import PRESETS
+    from mlp_core.sweep import sweep
+
+    at = open_page({"epochs": "2001"})
+    at.toggle(key="xor.show_sweep").set_value(True).run()
+    assert not at.exception
+    expected = sweep(PRESETS["xor-2-2-1"].replace(epochs=2001, seed=0), list(range(100)))
+    assert metric(at, "Seeds that solve it") == f"{int(expected.solved.sum())} / 100"
+    picker = at.selectbox(key="xor.sweep_seed")
+    failing = next(int(s) for s, ok in zip(expected.seeds, expected.solved) if not ok)
+    picker.set_value(failing).run()
+    at.button(key="xor.open_seed").click().run()
+    assert not at.exception and at.number_input(key="xor.seed").value == failing
+    assert float(metric(at, "Accuracy")) < 1.0  # the seed the sweep called unsolved, opened as a normal run
+    trained = get_store().trained
+    at.run()  # the sweep is stored too: showing it again trains nothing
+    assert get_store().trained == trained
