@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable
+from types import MappingProxyType
+from typing import Callable, Iterable, Mapping, Sequence
 
 Number = int | float
 
@@ -29,6 +30,7 @@ class Value:
         self.op = op  # "" marks a leaf: an input or a constant
         self.parents = parents
         self.local_grads = local_grads  # ∂self/∂parent, aligned with parents
+        self.constant = False  # a number written into the formula: never learned, no grad shown
         self._backward = lambda: None
 
     def __repr__(self) -> str:
@@ -137,7 +139,11 @@ class Value:
 
 def as_value(x: Value | Number) -> Value:
     """Pass a Value through; wrap a plain number as a constant leaf labelled with its value."""
-    return x if isinstance(x, Value) else Value(x, label=f"{x:g}")
+    if isinstance(x, Value):
+        return x
+    constant = Value(x, label=f"{x:g}")
+    constant.constant = True
+    return constant
 
 
 def _sigmoid(x: float) -> float:
@@ -238,6 +244,7 @@ class GraphNode:
     op: str
     value: float
     grad: float
+    constant: bool = False  # a number in the formula (the 1 of 1 + e^−z), not an input
 
 
 @dataclass(frozen=True)
@@ -259,10 +266,55 @@ def graph_data(output: Value) -> GraphData:
     """The graph of `output` as plain data for drawing; grads are whatever `.grad` holds now."""
     order = topological_order(output)
     ids = {node: i for i, node in enumerate(order)}
-    nodes = tuple(GraphNode(i, n.label, n.op, n.data, n.grad) for i, n in enumerate(order))
+    nodes = tuple(GraphNode(i, n.label, n.op, n.data, n.grad, n.constant) for i, n in enumerate(order))
     edges = tuple(GraphEdge(ids[p], ids[n], local)
                   for n in order for p, local in zip(n.parents, n.local_grads))
     return GraphData(nodes, edges)
+
+
+# The walkthrough a lecturer clicks through: inputs, then the forward pass one node at a time,
+# then the backward pass one edge at a time. Each step carries everything known after it, so a
+# page draws step k without replaying steps 0..k−1.
+
+@dataclass(frozen=True)
+class WalkStep:
+    """One click of the walkthrough and the state of the graph after it.
+
+    phase: "start" (only the inputs are known), "forward" (`forward` computes node_id's value),
+    "seed" (∂out/∂out = 1 at the output) or "backward" (`backward`: upstream × local = downstream
+    into node_id). Edges into constants are skipped: nobody asks for the gradient of the 1 in
+    1 + e^−z.
+    """
+    index: int
+    phase: str
+    node_id: int | None  # the node whose value (forward) or gradient (seed, backward) appears
+    forward: ForwardStep | None
+    backward: BackwardStep | None
+    known_values: frozenset[int]  # node ids whose value has been computed (inputs from the start)
+    known_grads: Mapping[int, float]  # node id -> gradient accumulated so far
+
+
+def walkthrough(output: Value) -> list[WalkStep]:
+    """Every step of the walkthrough of `output`'s graph; node ids as in `graph_data`."""
+    order = topological_order(output)
+    constants = {i for i, node in enumerate(order) if node.constant}
+    computed = forward_steps(output)
+    known = frozenset(s.node_id for s in computed if not s.op)
+    walk = [WalkStep(0, "start", None, None, None, known, MappingProxyType({}))]
+    for step in computed:
+        if step.op:
+            known = known | {step.node_id}
+            walk.append(WalkStep(len(walk), "forward", step.node_id, step, None, known,
+                                 MappingProxyType({})))
+    grads = {len(order) - 1: 1.0}  # the output is last in topological order
+    walk.append(WalkStep(len(walk), "seed", len(order) - 1, None, None, known,
+                         MappingProxyType(dict(grads))))
+    for step in backward_steps(output):
+        if step.parent_id not in constants:
+            grads[step.parent_id] = step.parent_grad
+            walk.append(WalkStep(len(walk), "backward", step.parent_id, None, step, known,
+                                 MappingProxyType(dict(grads))))
+    return walk
 
 
 # Lecture circuits. Each builder returns the output Value; `by_label` finds the rest.
@@ -331,6 +383,121 @@ def chain_rule_w2(w1: float, b1: float, w2: float, b2: float, w3: float, b3: flo
     factors = (2.0 * node["error"].data, w3, h2 * (1.0 - h2), node["H1"].data)
     return ChainRuleW2(loss.data, node["y_hat"].data, node["H2_in"].data, *factors,
                        math.prod(factors), node["w2"].grad)
+
+
+def dloss_dw2_finite_difference(w1: float, b1: float, w2: float, b2: float, w3: float,
+                                b3: float, x: float, target: float, h: float = 1e-5) -> float:
+    """E6 without calculus: (loss(w2 + h) − loss(w2 − h)) / 2h, forward passes only.
+
+    The central difference is off by O(h²) from the true slope, plus rounding of about
+    1e-16 / h: h = 1e-5 keeps both near 1e-10.
+    """
+    def loss_at(w2_shifted: float) -> float:
+        return circuit_e6(w1, b1, w2_shifted, b2, w3, b3, x, target).data
+    return (loss_at(w2 + h) - loss_at(w2 - h)) / (2 * h)
+
+
+# E10: activation functions and their derivatives, each derivative read from backward().
+
+ACTIVATIONS: Mapping[str, Callable[[Value, float], Value]] = MappingProxyType({
+    "sigmoid": lambda v, slope: v.sigmoid(),
+    "tanh": lambda v, slope: v.tanh(),
+    "relu": lambda v, slope: v.relu(),
+    "leaky_relu": lambda v, slope: v.leaky_relu(slope),
+})
+
+
+def activation_curve(name: str, xs: Iterable[float],
+                     slope: float = 0.01) -> list[tuple[float, float, float]]:
+    """(x, activation(x), activation′(x)) for each x; `slope` is leaky ReLU's slope below 0."""
+    points = []
+    for x in xs:
+        v = Value(x, label="x")
+        out = ACTIVATIONS[name](v, slope)
+        out.backward()
+        points.append((float(x), out.data, v.grad))
+    return points
+
+
+# E7: linear regression from scratch, one hand-written gradient-descent update at a time.
+
+DIVERGED_LOSS = 1e12  # beyond this the line is far off the chart; a few steps later it is inf
+
+
+def circuit_linear_regression(w: float, b: float, xs: Sequence[float],
+                              ys: Sequence[float]) -> Value:
+    """E7: loss = Σ (w·x + b − y)², the sum of squared errors of the line y = w·x + b."""
+    w_node, b_node = Value(w, label="w"), Value(b, label="b")
+    squared_errors = [((w_node * x + b_node) - y) ** 2 for x, y in zip(xs, ys)]
+    return sum(squared_errors[1:], squared_errors[0]).named("loss")
+
+
+@dataclass(frozen=True)
+class RegressionUpdate:
+    """One step of E7: w ← w − η·∂loss/∂w and b ← b − η·∂loss/∂b, done by hand."""
+    step: int  # 1 for the first update
+    w: float
+    b: float
+    loss: float
+    dloss_dw: float
+    dloss_db: float
+    learning_rate: float
+    new_w: float
+    new_b: float
+    new_loss: float  # inf when the squares overflow a float
+
+
+@dataclass(frozen=True)
+class RegressionPath:
+    """Consecutive updates from the initial w, b; `diverged_at` is the step whose new loss blew up."""
+    w: float  # initial values, before any update
+    b: float
+    loss: float
+    updates: tuple[RegressionUpdate, ...]
+    diverged_at: int | None
+
+
+def linear_regression_update(w: float, b: float, xs: Sequence[float], ys: Sequence[float],
+                             learning_rate: float, step: int = 1) -> RegressionUpdate:
+    """Backward through the E7 loss, then one update by hand, then the loss at the new w, b."""
+    loss = circuit_linear_regression(w, b, xs, ys)
+    loss.backward()
+    node = by_label(loss)
+    dloss_dw, dloss_db = node["w"].grad, node["b"].grad
+    new_w, new_b = w - learning_rate * dloss_dw, b - learning_rate * dloss_db
+    try:
+        new_loss = circuit_linear_regression(new_w, new_b, xs, ys).data
+    except OverflowError:  # float ** 2 raises instead of returning inf
+        new_loss = math.inf
+    return RegressionUpdate(step, w, b, loss.data, dloss_dw, dloss_db, learning_rate,
+                            new_w, new_b, new_loss)
+
+
+def linear_regression_path(w: float, b: float, xs: Sequence[float], ys: Sequence[float],
+                           learning_rate: float, steps: int) -> RegressionPath:
+    """Up to `steps` updates; stops after the first whose loss passes DIVERGED_LOSS or inf/NaN,
+    so every number in the path is finite except possibly that last new_loss."""
+    start = (w, b, circuit_linear_regression(w, b, xs, ys).data)
+    updates: list[RegressionUpdate] = []
+    for step in range(1, steps + 1):
+        update = linear_regression_update(w, b, xs, ys, learning_rate, step)
+        updates.append(update)
+        if not update.new_loss <= DIVERGED_LOSS:  # also catches NaN
+            return RegressionPath(*start, tuple(updates), diverged_at=step)
+        w, b = update.new_w, update.new_b
+    return RegressionPath(*start, tuple(updates), diverged_at=None)
+
+
+def sse_stability_limit(xs: Sequence[float]) -> float:
+    """The largest learning rate for which gradient descent on Σ (w·x + b − y)² converges.
+
+    The loss is a quadratic bowl with Hessian H = 2·[[Σx², Σx], [Σx, n]]; each update multiplies
+    the distance to the minimum along H's steepest direction by (1 − η·λ_max), so it shrinks
+    only while η < 2 / λ_max. Beyond, every step overshoots further than the last.
+    """
+    a, c, off = 2 * sum(x * x for x in xs), 2 * len(xs), 2 * sum(xs)
+    lambda_max = (a + c) / 2 + math.sqrt(((a - c) / 2) ** 2 + off ** 2)
+    return 2 / lambda_max
 
 
 # Drawing helper, kept outside the engine: GraphData in, Graphviz DOT text out.

@@ -11,9 +11,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.graph import (
-    Value, backward_steps, by_label, chain_rule_w2, circuit_e4, circuit_e5_expanded,
-    circuit_e5_sigmoid, forward_steps, graph_data, to_dot, topological_order,
+    ACTIVATIONS, DIVERGED_LOSS, Value, activation_curve, backward_steps, by_label, chain_rule_w2,
+    circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid, circuit_linear_regression,
+    dloss_dw2_finite_difference, forward_steps, graph_data, linear_regression_path,
+    linear_regression_update, sse_stability_limit, to_dot, topological_order, walkthrough,
 )
 
 
@@ -207,6 +210,110 @@ def test_e6_chain_rule_factors_match_torch(seed):
     assert close(result.engine_grad, expected, 1e-9)
 
 
+def test_e6_finite_difference_agrees_with_the_chain_rule():
+    for seed in range(5):
+        rng = random.Random(seed)
+        args = [rng.uniform(-2.0, 2.0) for _ in range(8)]
+        assert close(dloss_dw2_finite_difference(*args), chain_rule_w2(*args).product, 1e-7)
+
+
+# E10: activation curves, each derivative from backward(), against torch.autograd.
+
+TORCH_ACTIVATIONS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
+                     "leaky_relu": lambda t: F.leaky_relu(t, 0.2)}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activation_curves_match_torch_autograd(name):
+    xs = [i / 4 for i in range(-24, 25)]  # includes 0, where relu's slope is torch's convention
+    curve = activation_curve(name, xs, slope=0.2)
+    t = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
+    out = TORCH_ACTIVATIONS[name](t)
+    out.sum().backward()  # each output depends on its own x only: grads are the derivatives
+    assert [x for x, _, _ in curve] == xs
+    for (_, value, derivative), v, d in zip(curve, out.tolist(), t.grad.tolist()):
+        assert close(value, v, 1e-12) and close(derivative, d, 1e-12)
+
+
+def test_sigmoid_derivative_peaks_at_a_quarter():
+    assert max(d for _, _, d in activation_curve("sigmoid", [i / 10 for i in range(-50, 51)])) == 0.25
+
+
+# E7: linear regression from scratch.
+
+def torch_sse_grads(w: float, b: float) -> tuple[float, float, float]:
+    wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    bt = torch.tensor(b, dtype=torch.float64, requires_grad=True)
+    loss = ((torch.tensor(NINE_X, dtype=torch.float64) * wt + bt
+             - torch.tensor(NINE_Y, dtype=torch.float64)) ** 2).sum()
+    loss.backward()
+    return loss.item(), wt.grad.item(), bt.grad.item()
+
+
+@pytest.mark.parametrize("w, b", [(-0.4015, -0.5934), (0.5, 2.0), (-3.0, 10.0)])
+def test_linear_regression_update_matches_torch_autograd(w, b):
+    update = linear_regression_update(w, b, NINE_X, NINE_Y, learning_rate=0.001)
+    loss, dloss_dw, dloss_db = torch_sse_grads(w, b)
+    assert close(update.loss, loss, 1e-12)
+    assert close(update.dloss_dw, dloss_dw, 1e-12) and close(update.dloss_db, dloss_db, 1e-12)
+    assert (update.new_w, update.new_b) == (w - 0.001 * update.dloss_dw, b - 0.001 * update.dloss_db)
+    assert close(update.new_loss, torch_sse_grads(update.new_w, update.new_b)[0], 1e-12)
+
+
+def test_linear_regression_path_matches_a_plain_torch_loop():
+    path = linear_regression_path(0.3, -0.2, NINE_X, NINE_Y, learning_rate=0.001, steps=50)
+    w = torch.tensor([0.3], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([-0.2], dtype=torch.float64, requires_grad=True)
+    x, y = torch.tensor(NINE_X, dtype=torch.float64), torch.tensor(NINE_Y, dtype=torch.float64)
+    for update in path.updates:
+        loss = ((x * w + b - y) ** 2).sum()
+        loss.backward()
+        assert close(update.loss, loss.item(), 1e-10)
+        assert close(update.dloss_dw, w.grad.item(), 1e-10)
+        with torch.no_grad():  # the lecture's update by hand
+            w -= 0.001 * w.grad
+            b -= 0.001 * b.grad
+        w.grad.zero_()
+        b.grad.zero_()
+        assert close(update.new_w, w.item(), 1e-10) and close(update.new_b, b.item(), 1e-10)
+    assert len(path.updates) == 50 and path.diverged_at is None and path.loss == path.updates[0].loss
+
+
+def test_linear_regression_path_reproduces_the_e7_preset(preset_runs):
+    from mlp_core import PRESETS
+
+    config = PRESETS["linear-regression-9-points"]
+    generator = torch.Generator().manual_seed(config.seed)
+    w, b = torch.randn(1, generator=generator).item(), torch.randn(1, generator=generator).item()
+    path = linear_regression_path(w, b, NINE_X, NINE_Y, config.training.learning_rate, steps=200)
+    losses = preset_runs("linear-regression-9-points").losses[:200]  # float32 in the trainer
+    assert all(close(u.loss, float(l), 1e-4) for u, l in zip(path.updates, losses))
+
+
+def test_the_stability_limit_separates_convergence_from_divergence():
+    limit = sse_stability_limit(NINE_X)
+    assert 0.0031 < limit < 0.0032
+    calm = linear_regression_path(0.0, 0.0, NINE_X, NINE_Y, 0.97 * limit, steps=3000)
+    assert calm.diverged_at is None and calm.updates[-1].new_loss < calm.loss
+    wild = linear_regression_path(0.0, 0.0, NINE_X, NINE_Y, 1.05 * limit, steps=3000)
+    assert wild.diverged_at is not None
+
+
+@pytest.mark.parametrize("learning_rate", [0.01, 1.0, 1e6, 1e300])
+def test_a_huge_learning_rate_stops_at_divergence_with_finite_numbers(learning_rate):
+    path = linear_regression_path(-0.4, -0.6, NINE_X, NINE_Y, learning_rate, steps=1000)
+    assert path.diverged_at == len(path.updates) < 1000
+    last = path.updates[-1]
+    assert not last.new_loss <= DIVERGED_LOSS
+    numbers = [v for u in path.updates for v in (u.w, u.b, u.loss, u.dloss_dw, u.dloss_db)]
+    assert all(math.isfinite(v) for v in numbers)
+
+
+def test_linear_regression_circuit_labels_w_and_b():
+    loss = circuit_linear_regression(1.0, 0.0, [1.0, 2.0], [1.0, 3.0])
+    assert loss.data == 1.0 and {"w", "b", "loss"} <= set(by_label(loss))
+
+
 # Step-by-step records and graph data.
 
 @pytest.mark.parametrize("leaves, program", PROGRAMS[:10])
@@ -252,6 +359,51 @@ def test_graph_data_for_e4_is_in_topological_order():
     assert [s.node_id for s in forward_steps(f)] == list(range(5))
 
 
+def test_walkthrough_of_e4_goes_forward_then_backward():
+    walk = walkthrough(circuit_e4())
+    assert [(s.phase, s.node_id) for s in walk] == [
+        ("start", None), ("forward", 2), ("forward", 4), ("seed", 4),
+        ("backward", 2), ("backward", 3), ("backward", 0), ("backward", 1)]
+    assert [s.index for s in walk] == list(range(8))
+    assert walk[0].known_values == {0, 1, 3} and walk[2].known_values == {0, 1, 2, 3, 4}
+    assert dict(walk[-1].known_grads) == {4: 1.0, 2: -4.0, 3: 3.0, 0: -4.0, 1: -4.0}
+    step = walk[4].backward
+    assert (step.upstream, step.local, step.downstream) == (1.0, -4.0, -4.0)
+
+
+@pytest.mark.parametrize("build", [circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid])
+def test_walkthrough_ends_with_torch_autograd_grads_and_skips_constants(build):
+    out = build()
+    graph = graph_data(out)
+    walk = walkthrough(out)
+    constants = {n.id for n in graph.nodes if n.constant}
+    assert all(s.node_id not in constants for s in walk)
+    final = dict(walk[-1].known_grads)
+    assert set(final) == {n.id for n in graph.nodes} - constants
+    out.backward()
+    for node in graph_data(out).nodes:
+        if node.id in final:
+            assert final[node.id] == node.grad
+    # the same leaves through torch: the grads the page ends on are autograd's
+    leaves = {n.label: n.value for n in graph.nodes if not n.op and not n.constant}
+    tensors = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in leaves.items()}
+    if build is circuit_e4:
+        result = (tensors["x"] + tensors["y"]) * tensors["z"]
+    else:
+        t = tensors
+        result = torch.sigmoid(t["w0"] * t["x0"] + t["w1"] * t["x1"] + t["w2"])
+    result.backward()
+    by_name = {n.label: n.id for n in graph.nodes}
+    for name, tensor in tensors.items():
+        assert close(final[by_name[name]], tensor.grad.item(), 1e-12)
+
+
+def test_constants_are_marked_in_graph_data():
+    graph = graph_data(circuit_e5_expanded())
+    assert sorted(n.label for n in graph.nodes if n.constant) == ["-1", "1"]
+    assert not any(n.constant for n in graph_data(circuit_e4()).nodes)
+
+
 def test_to_dot_draws_every_node_and_the_highlight():
     f = circuit_e4()
     f.backward()
@@ -269,4 +421,4 @@ def test_engine_imports_neither_streamlit_nor_altair_nor_torch():
                 if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module}
-    assert imported <= {"__future__", "math", "dataclasses", "typing"}
+    assert imported <= {"__future__", "math", "dataclasses", "types", "typing"}
