@@ -8,7 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from mlp_core.graph import (
-    chain_rule_w2, circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid, circuit_e6,
+    chain_rule_w2,
+    circuit_e4,
+    circuit_e5_expanded,
+    circuit_e5_sigmoid,
+    circuit_e6,
     dloss_dw2_finite_difference,
 )
 from ui import walkthrough as wt

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
-import numpy as np
 import pandas as pd
 import streamlit as st
-import torch
 
-from mlp_core import Snapshot, export_script
+from mlp_core import Snapshot
 from mlp_core.anatomy import lecture_printout, network_diagram, network_dot, weights_table
 from mlp_core.data import dataset_for
 from ui import charts, sweeps, xor_views
 from ui.controls import PageControls, config_ui, show_url_notices
+from ui.exports import export_panel
 from ui.live import Frame, show_run
 from ui.navigation import ensure_entrypoint
 from ui.xor_views import LN2, HiddenChoice
@@ -249,23 +246,6 @@ def show_printout(result) -> None:
         st.markdown(caption)
 
 
-def show_exports(result) -> None:
-    with st.expander("Export: the plain PyTorch script, the loss history, the trained weights"):
-        script = export_script(config)
-        losses = pd.DataFrame({"epoch": np.arange(len(result.losses)), "loss": result.losses})
-        weights = io.BytesIO()
-        torch.save({"config": config.to_flat(), "state_dict": result.model.state_dict()}, weights)
-        name = f"{gate}_{'-'.join(map(str, (2, *config.model.hidden_widths, 1)))}"
-        columns = st.columns(3)
-        columns[0].download_button("Script (.py)", script, f"{name}.py", "text/x-python", width="stretch")
-        columns[1].download_button("Loss history (.csv)", losses.to_csv(index=False), f"{name}_losses.csv",
-                                   "text/csv", width="stretch")
-        columns[2].download_button("Trained weights (.pt)", weights.getvalue(), f"{name}_weights.pt",
-                                   "application/octet-stream", width="stretch")
-        st.caption("Running the script prints the same losses as the printout above, every 100 epochs.")
-        st.code(script, language="python")
-
-
 with status_slot:
     result = show_run(config, draw, key="xor")
 
@@ -291,4 +271,4 @@ if result is not None:
                     "together in one batched run, say **how often** this architecture learns the gate — the "
                     "2-2-1 net sits on the ln 2 plateau for a fair share of seeds.")
         sweeps.classification_panel(config, CONTROLS)
-    show_exports(result)
+    export_panel(result, f"{gate}_" + "-".join(map(str, (2, *config.model.hidden_widths, 1))))

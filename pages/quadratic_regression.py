@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import math
 
-import numpy as np
-import pandas as pd
 import streamlit as st
-import torch
 
-from mlp_core import export_script
 from mlp_core.data import dataset_for
 from mlp_core.model import last_hidden_contributions
 from ui import charts, sweeps
 from ui.controls import PageControls, config_ui, show_url_notices
+from ui.exports import export_panel
 from ui.live import Frame, show_run
 from ui.navigation import ensure_entrypoint
 
@@ -93,16 +89,4 @@ if result is not None and len(result.losses):
                     "depends on luck; outside the data it is widest. (The dots are this run's data.)")
         n_seeds = st.slider("Seeds", 5, 50, 10, step=5, key="quad.sweep_seeds")
         sweeps.regression_panel(config, inputs, targets, dataset.train_range, n_seeds)
-    with st.expander("Export: the plain PyTorch script, the loss history, the trained weights"):
-        script = export_script(config)
-        losses = pd.DataFrame({"epoch": np.arange(len(result.losses)), "loss": result.losses})
-        weights = io.BytesIO()
-        torch.save({"config": config.to_flat(), "state_dict": result.model.state_dict()}, weights)
-        columns = st.columns(3)
-        columns[0].download_button("Script (.py)", script, "quadratic_regression.py", "text/x-python", width="stretch")
-        columns[1].download_button("Loss history (.csv)", losses.to_csv(index=False), "losses.csv", "text/csv",
-                                   width="stretch")
-        columns[2].download_button("Trained weights (.pt)", weights.getvalue(), "weights.pt",
-                                   "application/octet-stream", width="stretch")
-        st.caption("Running the script prints the same losses as this page, every 100 epochs.")
-        st.code(script, language="python")
+    export_panel(result, "quadratic_" + "-".join(map(str, (1, *config.model.hidden_widths, 1))))

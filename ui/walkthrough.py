@@ -23,8 +23,16 @@ import torch
 
 from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.graph import (
-    GraphData, RegressionPath, WalkStep, activation_curve, circuit_e4, circuit_e5_expanded,
-    graph_data, linear_regression_path, sse_stability_limit, walkthrough,
+    GraphData,
+    RegressionPath,
+    WalkStep,
+    activation_curve,
+    circuit_e4,
+    circuit_e5_expanded,
+    graph_data,
+    linear_regression_path,
+    sse_stability_limit,
+    walkthrough,
 )
 from mlp_core.presets import PRESETS
 from ui import theme

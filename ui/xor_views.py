@@ -25,8 +25,15 @@ import numpy as np
 import pandas as pd
 
 from mlp_core import Config, Dataset, Snapshot
-from mlp_core.anatomy import (HiddenSpace, boundary_grid, decision_contour, hidden_plane_grid, hidden_space,
-                              layer_activations, perceptron_line)
+from mlp_core.anatomy import (
+    HiddenSpace,
+    boundary_grid,
+    decision_contour,
+    hidden_plane_grid,
+    hidden_space,
+    layer_activations,
+    perceptron_line,
+)
 from mlp_core.data import CORNERS, TRUTH_TABLES
 from mlp_core.export import PRINT_EVERY
 
