@@ -63,6 +63,18 @@ DESCRIPTIONS = MappingProxyType({
 })
 
 
+TITLES = MappingProxyType({  # short enough for a sidebar selector
+    "xor-2-2-1": "E1 · XOR, MLP 2-2-1",
+    "xor-2-10-10-10-1": "E2 · XOR, deep 2-10-10-10-1",
+    "perceptron-and": "E3 · perceptron, AND",
+    "perceptron-or": "E3 · perceptron, OR",
+    "perceptron-xor": "E3 · perceptron, XOR",
+    "linear-regression-9-points": "E7 · linear regression, 9 points",
+    "quadratic-small-sgd": "E8 · quadratic, small net, SGD",
+    "quadratic-wide-adam": "E9 · quadratic, wide net, Adam",
+})
+
+
 def preset_name(config: Config) -> str | None:
     """The name of the preset equal to this config, if any."""
     return next((name for name, preset in PRESETS.items() if preset == config), None)

@@ -57,7 +57,7 @@ def draw(frame: Frame) -> None:
         final = float(frame.losses[-1])
         columns = metrics_area.columns(4)
         columns[0].metric("Train loss", f"{final:.4g}")
-        columns[1].metric("Above the noise floor", f"{final - floor:+.3g} ({final / floor - 1:+.0%})" if floor else "no noise")
+        columns[1].metric("Against the noise floor", f"{final - floor:+.3g} ({final / floor - 1:+.0%})" if floor else "no noise")
         columns[2].metric("Epochs", f"{frame.epoch:,} / {frame.epochs:,}")
         columns[3].metric("Time", f"{frame.result.seconds:.1f} s" if frame.result else "training…")
 

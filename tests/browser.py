@@ -64,18 +64,31 @@ def chromium_available() -> bool:
     return os.path.exists(CHROMIUM)
 
 
-def wait_until_idle(page, timeout_ms: int = 90_000) -> None:
-    """Wait until the app is rendered and its script has finished running (no 'Running…' widget)."""
+def wait_until_idle(page, timeout_ms: int = 90_000, settle_ms: int = 1_200) -> None:
+    """Wait until the app's script has finished and stayed finished for `settle_ms`.
+
+    Settling matters: a first visit on a fresh server reruns once through the entry point
+    (ui/navigation.py), and there is a moment between the two runs when nothing is running.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_timeout(500)  # let the first rerun start before we look for its end
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            const running = document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]');
-            return app && app.getAttribute('data-test-script-state') !== 'running' && !running;
-        }""",
-        timeout=timeout_ms,
-    )
+    deadline = time.monotonic() + timeout_ms / 1000
+    idle_since = None
+    while time.monotonic() < deadline:
+        running = page.evaluate(
+            """() => {
+                const app = document.querySelector('[data-testid="stApp"]');
+                return !app || app.getAttribute('data-test-script-state') === 'running'
+                    || !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');
+            }""")
+        now = time.monotonic()
+        if running:
+            idle_since = None
+        elif idle_since is None:
+            idle_since = now
+        elif (now - idle_since) * 1000 >= settle_ms:
+            return
+        page.wait_for_timeout(200)
+    raise TimeoutError(f"the app was still running after {timeout_ms / 1000:.0f} s")
 
 
 def screenshot(page, name: str) -> Path:

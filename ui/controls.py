@@ -18,6 +18,7 @@ import streamlit as st
 
 from mlp_core import DESCRIPTIONS, FIELDS, PRESETS, Config, parse_query_lenient, preset_name
 from mlp_core.config import format_value, parse_value
+from mlp_core.presets import TITLES
 
 CUSTOM = "custom"
 # 1-2-5 steps over the learning-rate range: every preset's rate is on it, and a log slider
@@ -87,7 +88,8 @@ def config_ui(spec: PageControls) -> Config:
         _seed_from_url(spec)
     _sync_preset_selector(spec)
     st.selectbox("Preset (the lecture's experiments)", (*spec.presets, CUSTOM), key=spec.key("preset"),
-                 format_func=lambda name: DESCRIPTIONS.get(name, "Custom settings"),
+                 format_func=lambda name: TITLES.get(name, "Custom settings"),
+                 help="\n".join(f"- {DESCRIPTIONS[name]}" for name in spec.presets),
                  on_change=_apply_preset, args=(spec,))
     for name in spec.fields:
         _field_widget(spec, name)
