@@ -12,10 +12,12 @@ from .data import Dataset, make_dataset
 from .export import export_script
 from .model import build_model
 from .presets import DESCRIPTIONS, PRESETS, preset_name
+from .sweep import SweepResult, sweep
 from .trainer import TRAINER_VERSION, Progress, RunResult, Snapshot, run, train
 
 __all__ = [
     "FIELDS", "Config", "DataConfig", "ModelConfig", "TrainingConfig", "parse_query_lenient",
     "Dataset", "make_dataset", "export_script", "build_model", "DESCRIPTIONS", "PRESETS",
     "preset_name", "TRAINER_VERSION", "Progress", "RunResult", "Snapshot", "run", "train",
+    "SweepResult", "sweep",
 ]

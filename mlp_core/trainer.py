@@ -1,8 +1,10 @@
 """The trainer: a generator of progress events, and `run` that drives it to the end.
 
-The hot loop is the lecture's: forward, loss, zero_grad, backward, step. Everything else a
-caller may want (a float loss, accuracy, a snapshot for drawing) happens only at the epochs
-that asked for it, so a run costs what the plain loop costs.
+An epoch is the lecture's loop: forward, loss, zero_grad, backward, step. Two engines run it:
+"fast" (mlp_core.fast: the same kernels written out, without autograd's per-step overhead; the
+default) and "autograd" (nn.Module, autograd and torch.optim, exactly the lecture's script; the
+reference the fast one is tested against). Everything else a caller may want (a float loss,
+accuracy, a snapshot for drawing) happens only at the epochs that asked for it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from torch import nn
 
 from .config import Config
 from .data import Dataset, make_dataset
+from .fast import FastTrainer, LossHistory
 from .model import build_model, linear_layers, make_loss, make_optimizer
 
-TRAINER_VERSION = "1"  # bump when a change alters results: run stores key on it
+TRAINER_VERSION = "2"  # bump when a change alters results: run stores key on it (2: the fast engine)
 N_METRIC_POINTS = 500  # accuracy is measured at about this many epochs, spread over the run
 
 
@@ -75,51 +78,91 @@ def spread(count: int, last: int) -> set[int]:
     return set(np.linspace(0, last, num=min(count, last + 1)).round().astype(int).tolist())
 
 
-def train(config: Config, *, report_every: int = 1, n_snapshots: int = 50) -> Iterator[Progress]:
+def draw_data_and_model(config: Config) -> tuple[Dataset, nn.Sequential]:
+    """The data, then the initial network, from one generator seeded with `config.seed`: the
+    lecture's order of random draws (a sweep draws each of its seeds exactly so)."""
+    generator = torch.Generator().manual_seed(config.seed)
+    dataset = make_dataset(config.data, generator)
+    return dataset, build_model(config.model, config.data.in_features, generator)
+
+
+def train(config: Config, *, report_every: int = 1, n_snapshots: int = 50,
+          engine: str = "fast") -> Iterator[Progress]:
     """Train the config's network, yielding a `Progress` every `report_every` epochs.
 
     Snapshots (grid output and weights) are taken at about `n_snapshots` epochs spread over the
     run, the last one after the final update. Leaving the loop stops training. A loss that
     becomes NaN or inf stops the run with status "diverged" and only the finite losses kept.
+    `engine` is "fast" (the default) or "autograd"; both give the same losses.
     """
-    generator = torch.Generator().manual_seed(config.seed)
-    dataset = make_dataset(config.data, generator)
-    model = build_model(config.model, config.data.in_features, generator)
-    loss_fn = make_loss(config.training)
-    optimizer = make_optimizer(config.training, model.parameters())
+    if engine not in ENGINES:
+        raise ValueError(f"engine = {engine!r} is not one of {', '.join(ENGINES)}.")
+    dataset, model = draw_data_and_model(config)
+    stepper = ENGINES[engine](config, model, dataset)
     epochs = config.training.epochs
     classify = dataset.task == "classification"
     snapshot_at = spread(n_snapshots, epochs) if n_snapshots else set()
     metric_at = spread(N_METRIC_POINTS, epochs - 1) if classify else set()
-    step = _full_batch_step if config.training.batch_size in (0, len(dataset.inputs)) else _mini_batch_step
-    batch_generator = torch.Generator().manual_seed(config.seed + 1)  # shuffling, separate from init
 
-    losses: list[torch.Tensor] = []  # detached 0-d tensors: no .item() sync per step
     snapshots: list[Snapshot] = []
     acc_epochs: list[int] = []
     acc_values: list[float] = []
     started = time.perf_counter()
     for epoch in range(epochs):
-        snapshot = _snapshot(model, dataset, epoch) if epoch in snapshot_at else None
-        if snapshot is not None:
-            snapshots.append(snapshot)
-        output, loss = step(model, loss_fn, optimizer, dataset, config.training.batch_size, batch_generator)
-        losses.append(loss)
+        snapshot = None
+        if epoch in snapshot_at:
+            stepper.sync_models()
+            snapshot = _snapshot(model, dataset, epoch)
+            if snapshot is not None:
+                snapshots.append(snapshot)
+        stepper.epoch()
         if epoch in metric_at:
             acc_epochs.append(epoch)
-            acc_values.append(_accuracy(output, dataset.targets))
+            acc_values.append(_accuracy(stepper.outputs(), dataset.targets))
         if (epoch + 1) % report_every == 0 or epoch == epochs - 1:
-            value = loss.item()
-            if not np.isfinite(value) or report_every > 1 and not _finite_since(losses, report_every):
+            losses = stepper.history.read()  # the losses become numbers here, at report epochs only
+            value = float(losses[epoch])
+            if not np.isfinite(value) or not bool(torch.isfinite(losses[-report_every:]).all()):
                 break
             yield Progress(epoch, epochs, value, acc_values[-1] if acc_values else None, snapshot)
+    stepper.sync_models()
+    losses = stepper.history.read()
     yield _finish(config, model, dataset, losses, snapshots, snapshot_at, acc_epochs, acc_values,
                   time.perf_counter() - started)
 
 
-def _finite_since(losses: list[torch.Tensor], count: int) -> bool:
-    """Whether the last `count` losses are all finite (one stack, at report time only)."""
-    return bool(torch.isfinite(torch.stack(losses[-count:])).all())
+class AutogradStepper:
+    """The lecture's loop through nn.Module, autograd and torch.optim: the reference engine."""
+
+    def __init__(self, config: Config, model: nn.Module, dataset: Dataset) -> None:
+        self.model, self.dataset, self.batch_size = model, dataset, config.training.batch_size
+        self.loss_fn = make_loss(config.training)
+        self.optimizer = make_optimizer(config.training, model.parameters())
+        full = self.batch_size in (0, len(dataset.inputs))
+        self._step = _full_batch_step if full else _mini_batch_step
+        self.batch_generator = torch.Generator().manual_seed(config.seed + 1)  # shuffling, apart from init
+        self.history = LossHistory(config.training.epochs)
+        self._outputs: torch.Tensor | None = None
+
+    def epoch(self) -> None:
+        """One epoch; its loss (0-d, detached) goes to `history`."""
+        self._outputs, loss = self._step(self.model, self.loss_fn, self.optimizer, self.dataset,
+                                         self.batch_size, self.batch_generator)
+        self.history.append(loss)
+
+    def outputs(self) -> torch.Tensor:
+        """The output on all training points, as of the last epoch (see `_full_batch_step`)."""
+        return self._outputs
+
+    def sync_models(self) -> None:
+        """Nothing to do: the model is trained in place."""
+
+
+def _fast_stepper(config: Config, model: nn.Module, dataset: Dataset) -> FastTrainer:
+    return FastTrainer(config, [model], [dataset], [config.seed], batched=False)
+
+
+ENGINES = {"fast": _fast_stepper, "autograd": AutogradStepper}
 
 
 def _full_batch_step(model, loss_fn, optimizer, dataset, batch_size, batch_generator):
@@ -166,7 +209,7 @@ def _snapshot(model: nn.Module, dataset: Dataset, epoch: int) -> Snapshot | None
 
 def _finish(config, model, dataset, losses, snapshots, snapshot_at, acc_epochs, acc_values, seconds) -> Progress:
     """Build the RunResult: cut at the first non-finite loss, take the final snapshot."""
-    values = torch.stack(losses).double().numpy() if losses else np.zeros(0)
+    values = losses.double().numpy()
     bad = np.flatnonzero(~np.isfinite(values))
     diverged_at = int(bad[0]) if len(bad) else None
     epochs = config.training.epochs
@@ -190,9 +233,10 @@ def _finish(config, model, dataset, losses, snapshots, snapshot_at, acc_epochs, 
                     acc_values[-1] if acc_values else None, snapshots[-1] if snapshots else None, result)
 
 
-def run(config: Config, *, n_snapshots: int = 50) -> RunResult:
-    """Train to the end (or to divergence) and return the result."""
-    for event in train(config, report_every=max(config.training.epochs // 20, 1), n_snapshots=n_snapshots):
+def run(config: Config, *, n_snapshots: int = 50, engine: str = "fast") -> RunResult:
+    """Train to the end (or to divergence) and return the result (`engine` as for `train`)."""
+    report_every = max(config.training.epochs // 20, 1)
+    for event in train(config, report_every=report_every, n_snapshots=n_snapshots, engine=engine):
         if event.result is not None:
             return event.result
     raise AssertionError("train() always ends with a result")

@@ -9,8 +9,6 @@ import pytest
 import torch
 import torch.nn as nn
 
-from mlp_core import PRESETS
-
 LN2 = math.log(2)
 
 
