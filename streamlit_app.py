@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
+
 import streamlit as st
 
-from mlp_core import DESCRIPTIONS, PRESETS
+from mlp_core import DESCRIPTIONS, PRESETS  # configs only: torch is not imported here
 
 PAGES = {
     "perceptron_xor": ("Perceptron & XOR", "pages/perceptron_xor.py", ":material/call_split:",
@@ -39,7 +42,20 @@ def home() -> None:
     st.markdown("| preset | experiment |\n|---|---|\n" + rows)
 
 
+@st.cache_resource(show_spinner=False)
+def warm_up_torch() -> threading.Thread:
+    """Import torch and the trainer in the background, once per server process.
+
+    Importing torch takes seconds; the home page needs none of it, so it shows at once while
+    the import runs, and the first training page a visitor opens finds torch already loaded.
+    """
+    thread = threading.Thread(target=importlib.import_module, args=("mlp_core.trainer",), daemon=True)
+    thread.start()
+    return thread
+
+
 st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide")
+warm_up_torch()
 navigation = st.navigation(
     [st.Page(home, title="Home", icon=":material/home:", default=True)]
     + [st.Page(path, title=title, icon=icon, url_path=key) for key, (title, path, icon, _) in PAGES.items()]

@@ -19,7 +19,7 @@ run's losses equal the autograd loop's bit for bit (tests/test_fast.py checks a 
 The same code trains S networks at once (a seed sweep) when every tensor has a leading seed
 dimension: addmm becomes baddbmm and mm becomes bmm. Those batched kernels add up dot products in
 another order than addmm's BLAS call, so a sweep matches `run` to float32 rounding, not to the bit
-(mlp_core/sweep.py says where that rounding shows).
+(mlp_core/sweeps.py says where that rounding shows).
 """
 
 from __future__ import annotations

@@ -96,8 +96,15 @@ def test_configs_are_hashable_cache_keys():
     assert PRESETS["xor-2-2-1"].replace(learning_rate=0.5) != PRESETS["xor-2-2-1"]
 
 
+def test_configs_and_presets_import_without_torch():
+    code = ("import sys, mlp_core; mlp_core.PRESETS['xor-2-2-1'].to_query(); "
+            "assert 'torch' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=str(__import__("conftest").ROOT))
+
+
 def test_mlp_core_never_imports_streamlit_or_altair():
-    code = ("import sys, mlp_core, mlp_core.graph; "
+    code = ("import sys, pkgutil, importlib, mlp_core; "
+            "[importlib.import_module('mlp_core.' + m.name) for m in pkgutil.iter_modules(mlp_core.__path__)]; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('streamlit', 'altair')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=str(__import__("conftest").ROOT))

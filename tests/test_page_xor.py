@@ -263,7 +263,7 @@ def test_exports_are_offered():
 
 def test_seed_sweep_shows_the_success_rate_and_opens_a_seed():
     from mlp_core import PRESETS
-    from mlp_core.sweep import sweep
+    from mlp_core import sweep
 
     at = open_page({"epochs": "2001"})
     at.toggle(key="xor.show_sweep").set_value(True).run()

@@ -15,7 +15,7 @@ import streamlit as st
 
 from mlp_core import Config
 from mlp_core.cost import estimate_sweep
-from mlp_core.sweep import SweepResult, sweep
+from mlp_core import SweepResult, sweep
 
 from . import charts, theme
 from .controls import PageControls
