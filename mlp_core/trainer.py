@@ -69,8 +69,9 @@ class Progress:
     epochs: int  # how many the run will take
     loss: float  # the loss at this step, before its update
     accuracy: float | None = None  # the latest measured accuracy (classification)
-    snapshot: Snapshot | None = None
+    snapshot: Snapshot | None = None  # the newest snapshot taken since the previous event
     result: RunResult | None = None
+    losses: np.ndarray | None = None  # every epoch's loss so far (a read-only view, no copy)
 
 
 def spread(count: int, last: int) -> set[int]:
@@ -108,13 +109,14 @@ def train(config: Config, *, report_every: int = 1, n_snapshots: int = 50,
     acc_epochs: list[int] = []
     acc_values: list[float] = []
     started = time.perf_counter()
+    snapshot = None  # the newest snapshot not yet handed to the caller
     for epoch in range(epochs):
-        snapshot = None
         if epoch in snapshot_at:
             stepper.sync_models()
-            snapshot = _snapshot(model, dataset, epoch)
-            if snapshot is not None:
-                snapshots.append(snapshot)
+            taken = _snapshot(model, dataset, epoch)
+            if taken is not None:
+                snapshots.append(taken)
+                snapshot = taken
         stepper.epoch()
         if epoch in metric_at:
             acc_epochs.append(epoch)
@@ -124,11 +126,20 @@ def train(config: Config, *, report_every: int = 1, n_snapshots: int = 50,
             value = float(losses[epoch])
             if not np.isfinite(value) or not bool(torch.isfinite(losses[-report_every:]).all()):
                 break
-            yield Progress(epoch, epochs, value, acc_values[-1] if acc_values else None, snapshot)
+            yield Progress(epoch, epochs, value, acc_values[-1] if acc_values else None, snapshot,
+                           losses=_read_only(losses))
+            snapshot = None
     stepper.sync_models()
     losses = stepper.history.read()
     yield _finish(config, model, dataset, losses, snapshots, snapshot_at, acc_epochs, acc_values,
                   time.perf_counter() - started)
+
+
+def _read_only(losses: torch.Tensor) -> np.ndarray:
+    """A numpy view of the losses so far that a caller cannot write into the trainer through."""
+    view = losses.numpy()
+    view.flags.writeable = False
+    return view
 
 
 class AutogradStepper:

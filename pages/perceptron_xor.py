@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -94,8 +96,11 @@ def hidden_choice() -> HiddenChoice | None:
         HiddenChoice.default(config.model.hidden_widths)
 
 
-def draw_boundary(snapshot, losses, accuracy_epochs, accuracy_values, marker=None) -> None:
-    charts.render(boundary_area, boundary_spec, points=points, **xor_views.boundary_frames(snapshot, dataset, config))
+def draw_boundary(snapshot, losses, accuracy_epochs, accuracy_values, marker=None, heatmap: bool = True) -> None:
+    """The loss and accuracy curves, and (unless `heatmap` is False) the boundary of `snapshot`."""
+    if heatmap:
+        charts.render(boundary_area, boundary_spec, points=points,
+                      **xor_views.boundary_frames(snapshot, dataset, config))
     charts.render(loss_area, loss_spec, loss=charts.loss_frame(losses), refs=xor_views.loss_references(),
                   marker=xor_views.marker_frame(marker))
     charts.render(accuracy_area, accuracy_spec, accuracy=xor_views.accuracy_frame(accuracy_epochs, accuracy_values),
@@ -151,7 +156,7 @@ def draw_metrics(loss: float | None, accuracy: float | None, epoch: int, epochs:
 
 
 live_accuracy: tuple[list[int], list[float]] = ([], [])  # gathered from the frames while training
-last_drawn = {"epoch": None}
+last_drawn = {"epoch": None, "boundary": None, "anatomy_at": 0.0}
 
 
 def draw(frame: Frame) -> None:
@@ -161,13 +166,20 @@ def draw(frame: Frame) -> None:
     if frame.accuracy is not None:
         live_accuracy[0].append(frame.epoch)
         live_accuracy[1].append(frame.accuracy)
-    draw_boundary(frame.snapshot, frame.losses, *live_accuracy)
+    # The heatmap, diagram and hidden space only change with a new snapshot (~50 per run), and
+    # they are the costly views (~20 ms and ~30 ms): redraw them only then, the anatomy at most
+    # once a second, so drawing stays a small share of a live run.
+    new_snapshot = frame.snapshot is not None and frame.snapshot.epoch != last_drawn["boundary"]
+    draw_boundary(frame.snapshot, frame.losses, *live_accuracy, heatmap=new_snapshot or last_drawn["boundary"] is None)
+    if new_snapshot:
+        last_drawn["boundary"] = frame.snapshot.epoch
     loss = float(frame.losses[-1]) if len(frame.losses) else None
     draw_metrics(loss, frame.accuracy, frame.epoch, frame.epochs, None)
     printout_area.code(xor_views.live_printout(frame.losses), language=None, height=320)
-    if frame.snapshot is not None and frame.snapshot.epoch != last_drawn["epoch"]:
-        draw_anatomy(frame.snapshot, live=True)  # it only changes with the snapshot (~50 per run)
-        last_drawn["epoch"] = frame.snapshot.epoch
+    now = time.monotonic()
+    if frame.snapshot is not None and frame.snapshot.epoch != last_drawn["epoch"] and now >= last_drawn["anatomy_at"]:
+        draw_anatomy(frame.snapshot, live=True)
+        last_drawn["epoch"], last_drawn["anatomy_at"] = frame.snapshot.epoch, now + 1.0
 
 
 def replay_ui(result) -> Snapshot:

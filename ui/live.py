@@ -1,7 +1,7 @@
 """The live training view: progress every epoch, charts on a clock, finished runs from the store.
 
 A page hands `show_run` its config and a `draw(frame)` function that fills its placeholders.
-While training, `draw` is called about five times a second with what is known so far; at the
+While training, `draw` is called about four times a second with what is known so far; at the
 end (or at once for a stored run) with the finished result. Any widget change makes Streamlit
 raise at the next progress update, which leaves the training loop: that interrupted run never
 reaches the store.
@@ -27,8 +27,10 @@ from .store import get_store
 # per run were measured to slow training down by 4x or worse. Sessions give the parallelism.
 torch.set_num_threads(1)
 
-REDRAW_SECONDS = 0.2  # ~5 chart redraws a second: smooth enough, and cheap next to training
-BAR_SECONDS = 0.05  # the progress bar and its epoch/loss text at 20 Hz
+REDRAW_SECONDS = 0.25  # 4 chart redraws a second: smooth enough, and cheap next to training
+BAR_SECONDS = 0.1  # the progress bar and its epoch/loss text at 10 Hz
+DRAW_SHARE_LIMIT = 10  # wait at least 10x a draw's own time before the next one
+EVENT_SECONDS = 0.004  # how often the trainer reports to the live view (and a rerun can interrupt)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,28 +79,39 @@ def frame_of(result: RunResult) -> Frame:
 def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunResult:
     progress = status.progress(0.0, text="Starting…")
     epochs = config.training.epochs
-    losses = np.empty(epochs)
     pending = _rerun_requested()
     snapshot, next_draw, next_bar = None, time.monotonic() + REDRAW_SECONDS, 0.0
-    for event in train(config):
+    for event in train(config, report_every=_report_every(config)):
         if event.result is not None:
             progress.empty()
             draw(frame_of(event.result))
             return event.result
-        losses[event.epoch] = event.loss
         snapshot = event.snapshot or snapshot
         now = time.monotonic()
-        # Checked every epoch: a widget change is pending -> the progress update below raises
-        # Streamlit's rerun, leaving this loop (and the interrupted run never reaches the store).
-        # Otherwise the bar is sent at 20 Hz: a message per epoch would cost more than the epoch.
+        # Checked at every event (every few ms of training): a widget change is pending -> the
+        # progress update below raises Streamlit's rerun, leaving this loop, and the interrupted
+        # run never reaches the store. Otherwise the bar is sent at 10 Hz.
         if now >= next_bar or pending():
             progress.progress((event.epoch + 1) / epochs,
                               text=f"Training… epoch {event.epoch + 1:,} / {epochs:,} · loss {event.loss:.4g}")
             next_bar = now + BAR_SECONDS
         if now >= next_draw:
-            draw(Frame(event.epoch + 1, epochs, losses[:event.epoch + 1], snapshot, event.accuracy))
-            next_draw = time.monotonic() + REDRAW_SECONDS
+            draw(Frame(event.epoch + 1, epochs, event.losses, snapshot, event.accuracy))
+            drawn = time.monotonic()
+            # A clock of REDRAW_SECONDS, slowed down if a page's draw is costly, so that drawing
+            # never takes more than 1/DRAW_SHARE_LIMIT of a live run.
+            next_draw = drawn + max(REDRAW_SECONDS, (drawn - now) * DRAW_SHARE_LIMIT)
     raise AssertionError("train() always ends with a result")
+
+
+def _report_every(config: Config) -> int:
+    """Epochs per progress event: about one event per EVENT_SECONDS of (estimated) training.
+
+    An event costs ~10 µs of host work (a loss read, an object, a yield); the lecture's small
+    networks train an epoch in ~50 µs, so an event per epoch would double a run's time.
+    """
+    seconds_per_epoch = estimate(config).seconds / config.training.epochs
+    return max(1, round(EVENT_SECONDS / seconds_per_epoch))
 
 
 def _rerun_requested() -> Callable[[], bool]:
