@@ -25,6 +25,20 @@ CONTROLS = PageControls(
 )
 
 
+UNIT_SHAPES = {  # what one hidden unit can contribute, by activation
+    "relu": "With ReLU each unit is a hinge: flat on one side of its kink, straight on the other — so outside "
+            "the data the network continues in straight lines, not a parabola.",
+    "leaky_relu": "With leaky ReLU each unit is a bent line: slope 0.01 on one side of its kink, straight on the "
+                  "other — outside the data the network continues in straight lines.",
+    "sigmoid": "With sigmoid each unit is a smooth step: flat far out on both sides — so outside the data the "
+               "network flattens out instead of rising like a parabola.",
+    "tanh": "With tanh each unit is a smooth step from −1 to 1: flat far out on both sides — so outside the data "
+            "the network flattens out instead of rising like a parabola.",
+    "identity": "Without an activation every unit is a straight line, and so is their sum: stacked linear layers "
+                "collapse into one linear map.",
+}
+
+
 def noise_floor(config) -> float | None:
     """The loss a perfect fit of x² + 3 still pays on average, because of the noise."""
     std, loss = config.data.noise_std, config.training.loss
@@ -74,16 +88,13 @@ result = show_run(config, draw, key="quad")
 
 if result is not None and len(result.losses):
     if st.toggle("Show what the network learned: the last hidden layer, unit by unit", key="quad.show_units"):
-        grid = result.dataset.grid
-        contributions = last_hidden_contributions(result.model, grid).numpy()
+        grid_inputs = result.dataset.grid
+        contributions = last_hidden_contributions(result.model, grid_inputs).numpy()
         if config.model.depth == 0:
             st.info("With no hidden layer the network is one straight line: w·x + b.")
         else:
-            st.markdown("The fit is the **sum of these curves** plus the output bias. With ReLU each unit is a "
-                        "hinge: flat on one side of its kink, straight on the other — so outside the data the "
-                        "network continues in straight lines, not a parabola.")
-            st.altair_chart(charts.units_chart(grid.squeeze(1).numpy(), contributions, result.dataset.train_range),
-                            width="stretch")
+            st.markdown("The fit is the **sum of these curves** plus the output bias. " + UNIT_SHAPES[config.model.activation])
+            st.altair_chart(charts.units_chart(grid, contributions, result.dataset.train_range), width="stretch")
     if st.toggle("Seed sweep: the same settings from many seeds, all at once", key="quad.show_sweep"):
         st.markdown("Every seed draws its own data and initial weights. Where the band is wide, the fit "
                     "depends on luck; outside the data it is widest. (The dots are this run's data.)")
