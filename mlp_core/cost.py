@@ -2,8 +2,9 @@
 
 A step costs a fixed framework overhead per layer (Python, dispatch, autograd bookkeeping:
 this is what dominates the lecture's tiny networks) plus arithmetic proportional to
-points x weights. The constants were fitted on the 2-core CI machine (`python -m mlp_core.bench` gives the measured rates); the
-estimate only has to be right within a factor of ~2 to refuse configs that would take minutes.
+points x weights. The constants were fitted on the 2-core CI machine to the fast engine's rates
+(`python -m mlp_core.bench`) with about 2x to spare for drawing a live run; the estimate only has
+to be right within a factor of ~2 to refuse configs that would take minutes.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 from .config import Config
 from .model import layer_sizes
 
-SECONDS_PER_STEP = 100e-6  # optimizer + loss + call overhead, independent of size
-SECONDS_PER_LAYER = 70e-6  # forward + backward of one Linear and its activation
-FLOPS_PER_SECOND = 6e9  # sustained float32 rate for these small matrices on 2 cores
+SECONDS_PER_STEP = 30e-6  # optimizer + loss + call overhead, independent of size
+SECONDS_PER_LAYER = 20e-6  # forward + backward of one Linear and its activation
+FLOPS_PER_SECOND = 15e9  # sustained float32 rate for these small matrices on 2 cores
 ADAM_FACTOR = 1.3  # Adam's update is several more small ops per parameter tensor
 LIMIT_SECONDS = 30.0
 

@@ -157,7 +157,7 @@ def test_seed_sweep_draws_a_band_of_fits():
 
 
 def test_a_sweep_too_slow_to_train_is_refused():
-    at = open_page({"epochs": "1000"})  # E9's wide net: every seed adds a second of arithmetic
+    at = open_page({"epochs": "2000"})  # E9's wide net: every seed adds a second of arithmetic
     at.toggle(key="quad.show_sweep").set_value(True).run()
     at.slider(key="quad.sweep_seeds").set_value(50).run()
     assert not at.exception

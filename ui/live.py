@@ -1,10 +1,10 @@
-"""The live training view: progress every epoch, charts on a clock, finished runs from the store.
+"""The live training view: progress as it trains, charts on a clock, finished runs from the store.
 
 A page hands `show_run` its config and a `draw(frame)` function that fills its placeholders.
 While training, `draw` is called about four times a second with what is known so far; at the
-end (or at once for a stored run) with the finished result. Any widget change makes Streamlit
-raise at the next progress update, which leaves the training loop: that interrupted run never
-reaches the store.
+end (or at once for a stored run) with the finished result. The trainer reports every few
+milliseconds; a widget change makes Streamlit raise at the next progress update, which leaves
+the training loop: that interrupted run never reaches the store.
 """
 
 from __future__ import annotations
