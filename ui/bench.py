@@ -1,6 +1,6 @@
 """App-level benchmark: what a user feels, as ratios and seconds measured on this machine.
 
-    python -m ui.bench [--repeats 3]
+    python -m ui.bench [--repeats 3] [--pin]
 
 - live view: a full run watched in headless Chromium, against `run(config)` of the same config
   in this process (the page reports its own training time; so does `run`); and the same run
@@ -15,9 +15,11 @@ The core's own ratios against the lecture's plain loop are `python -m mlp_core.b
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 LIVE_CASES = {  # page, query string: short enough to repeat, long enough to be a real run
     "E1 xor-2-2-1 (10001 epochs)": ("perceptron_xor", "hidden_widths=2&epochs=10001"),
-    "E9 quadratic-wide-adam (2000 epochs)": ("quadratic_regression", "epochs=2000"),
+    "E9 quadratic-wide-adam (10000 epochs)": ("quadratic_regression", "epochs=10000"),
 }
 
 
@@ -122,9 +124,17 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pin", action="store_true", help="run the server and this process on CPU 0 and "
+                        "Chromium on CPU 1, as if the viewer's browser were on another machine")
     args = parser.parse_args(argv)
+    executable = CHROMIUM
+    if args.pin:
+        os.sched_setaffinity(0, {0})  # inherited by the streamlit server started below
+        executable = str(Path(tempfile.mkdtemp()) / "chromium-cpu1")
+        Path(executable).write_text(f'#!/bin/sh\nexec taskset -c 1 {CHROMIUM} "$@"\n')
+        os.chmod(executable, 0o755)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         cold = [cold_start_seconds(browser) for _ in range(args.repeats)]
         print(f"cold start, `streamlit run` to home interactive: {statistics.median(cold):.2f} s (target < 5 s)")
         with streamlit_server() as url:

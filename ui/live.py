@@ -139,5 +139,6 @@ def _show_outcome(status, result: RunResult, from_store: bool) -> None:
                      f"The learning rate {lr:g} makes the updates overshoot — try {lr / 10:g}.")
     else:
         note = " · shown from the run store (Retrain to watch it again)" if from_store else ""
-        status.success(f"Trained {len(result.losses):,} epochs in {result.seconds:.1f} s{note}.",
+        seconds = f"{result.seconds:.2f}" if result.seconds < 10 else f"{result.seconds:.1f}"
+        status.success(f"Trained {len(result.losses):,} epochs in {seconds} s{note}.",
                        icon=":material/check:")
