@@ -60,3 +60,13 @@ def page(chromium, app_url):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def fresh_caches():
+    """Streamlit caches (the run store among them) live for the process: start each test empty."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
+from apptest_support import metric, open_app
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from ui.store import get_store
 
 PAGE = str(ROOT / "pages" / "quadratic_regression.py")
 SMALL = {"epochs": "200", "n_samples": "100", "hidden_widths": "8-8"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def open_page(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return open_app(PAGE, params)
 
 
 def test_page_renders_a_finished_run_with_charts():

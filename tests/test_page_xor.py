@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-import streamlit as st
+from apptest_support import metric, open_app
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from mlp_core import PRESETS, run
 from mlp_core.anatomy import lecture_printout
 from ui import charts
@@ -21,11 +21,7 @@ PAGE = str(ROOT / "pages" / "perceptron_xor.py")
 SHORT = {"epochs": "301"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture(autouse=True)
@@ -46,14 +42,7 @@ def charts_get_finite_numbers(monkeypatch):
 
 
 def open_page(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return open_app(PAGE, params)
 
 
 def printout_text(at: AppTest) -> str:
@@ -262,8 +251,7 @@ def test_exports_are_offered():
 
 
 def test_seed_sweep_shows_the_success_rate_and_opens_a_seed():
-    from mlp_core import PRESETS
-    from mlp_core import sweep
+    from mlp_core import PRESETS, sweep
 
     at = open_page({"epochs": "2001"})
     at.toggle(key="xor.show_sweep").set_value(True).run()

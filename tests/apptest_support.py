@@ -1,0 +1,18 @@
+"""AppTest helpers shared by the page tests."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def open_app(path: str, params: dict[str, str], timeout: float = 120) -> AppTest:
+    """Run the page at `path` once, as if opened from a link with these query params."""
+    at = AppTest.from_file(path, default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value shown by the st.metric with this label."""
+    return next(m.value for m in at.metric if m.label == label)
