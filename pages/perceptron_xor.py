@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +11,7 @@ from mlp_core.data import dataset_for
 from ui import charts, sweeps, xor_views
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
-from ui.live import Frame, show_run
+from ui.live import Frame, Throttle, show_run
 from ui.navigation import ensure_entrypoint
 from ui.xor_views import LN2, HiddenChoice
 
@@ -156,30 +154,32 @@ def draw_metrics(loss: float | None, accuracy: float | None, epoch: int, epochs:
 
 
 live_accuracy: tuple[list[int], list[float]] = ([], [])  # gathered from the frames while training
-last_drawn = {"epoch": None, "boundary": None, "anatomy_at": 0.0}
+last_drawn = {"boundary": None, "anatomy": None}  # the snapshot epochs those views show
+slow_views = Throttle()  # metrics, printout and anatomy: at most once a second while training
 
 
 def draw(frame: Frame) -> None:
-    """Redraw the live views, ~5 times a second while training (the finished run is drawn below)."""
+    """Redraw the live views while training (the finished run is drawn below)."""
     if frame.done:
         return
     if frame.accuracy is not None:
         live_accuracy[0].append(frame.epoch)
         live_accuracy[1].append(frame.accuracy)
     # The heatmap, diagram and hidden space only change with a new snapshot (~50 per run), and
-    # they are the costly views (~20 ms and ~30 ms): redraw them only then, the anatomy at most
-    # once a second, so drawing stays a small share of a live run.
+    # they are the costly views (~20 ms and ~30 ms here, more in the browser): the heatmap is
+    # redrawn only then, and the slower views at most once a second.
     new_snapshot = frame.snapshot is not None and frame.snapshot.epoch != last_drawn["boundary"]
     draw_boundary(frame.snapshot, frame.losses, *live_accuracy, heatmap=new_snapshot or last_drawn["boundary"] is None)
     if new_snapshot:
         last_drawn["boundary"] = frame.snapshot.epoch
+    if not slow_views():
+        return
     loss = float(frame.losses[-1]) if len(frame.losses) else None
     draw_metrics(loss, frame.accuracy, frame.epoch, frame.epochs, None)
     printout_area.code(xor_views.live_printout(frame.losses), language=None, height=320)
-    now = time.monotonic()
-    if frame.snapshot is not None and frame.snapshot.epoch != last_drawn["epoch"] and now >= last_drawn["anatomy_at"]:
+    if frame.snapshot is not None and frame.snapshot.epoch != last_drawn["anatomy"]:
         draw_anatomy(frame.snapshot, live=True)
-        last_drawn["epoch"], last_drawn["anatomy_at"] = frame.snapshot.epoch, now + 1.0
+        last_drawn["anatomy"] = frame.snapshot.epoch
 
 
 def replay_ui(result) -> Snapshot:

@@ -11,7 +11,7 @@ from mlp_core.model import last_hidden_contributions
 from ui import charts, sweeps
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
-from ui.live import Frame, show_run
+from ui.live import Frame, Throttle, show_run
 from ui.navigation import ensure_entrypoint
 
 CONTROLS = PageControls(
@@ -61,13 +61,16 @@ fit_area, loss_area = fit_column.empty(), loss_column.empty()
 metrics_area = st.empty()
 
 
+slow_views = Throttle()  # the metrics: at most once a second while training (the bar shows the loss)
+
+
 def draw(frame: Frame) -> None:
-    """Fill the fit, loss and metrics areas; called ~5 times a second while training."""
+    """Fill the fit, loss and metrics areas: while training, and once for the finished run."""
     fit = frame.snapshot.grid_outputs if frame.snapshot is not None else None
     charts.render(fit_area, fit_spec, points=points, curves=charts.fit_curves(grid, fit))
     references = ((floor, f"noise floor {floor:.3g}"),) if floor else ()
     charts.render(loss_area, loss_spec, loss=charts.loss_frame(frame.losses), refs=charts.reference_frame(*references))
-    if len(frame.losses):
+    if len(frame.losses) and (frame.done or slow_views()):
         final = float(frame.losses[-1])
         columns = metrics_area.columns(4)
         columns[0].metric("Train loss", f"{final:.4g}")

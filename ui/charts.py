@@ -1,6 +1,6 @@
 """Altair chart builders: one palette, readable axes, and specs that stay constant while data moves.
 
-Live charts are redrawn about five times a second. Building an Altair chart and validating it
+Live charts are redrawn twice a second. Building an Altair chart and validating it
 costs ~0.1 s, far more than a training step, so each chart is built ONCE per set of static
 parameters (axis domains, scale type) with *named* datasets (`alt.NamedData`), turned into a
 Vega-Lite dict (cached), and every redraw only sends new DataFrames under those names:

@@ -1,17 +1,25 @@
 """The live training view: progress as it trains, charts on a clock, finished runs from the store.
 
 A page hands `show_run` its config and a `draw(frame)` function that fills its placeholders.
-While training, `draw` is called about four times a second with what is known so far; at the
-end (or at once for a stored run) with the finished result. The trainer reports every few
-milliseconds; a widget change makes Streamlit raise at the next progress update, which leaves
-the training loop: that interrupted run never reaches the store.
+While training, `draw` is called twice a second with what is known so far; at the end (or at
+once for a stored run) with the finished result. The trainer reports every few milliseconds; a
+widget change makes Streamlit raise at the next progress update, which leaves the training loop:
+that interrupted run never reaches the store.
+
+What a live view costs is mostly the viewer's browser, not the server. Measured with headless
+Chromium on the 2-core CI machine, each element update costs the browser 5-40 ms of CPU (the
+progress bar ~25 ms, a chart 25-40 ms, a row of four metrics ~40 ms). With the bar at 10 Hz and
+the charts at 4 Hz the browser kept most of a core busy, and where it shares the machine with
+the server that slowed training down by a third. So everything the browser sees runs on one
+clock of REDRAW_SECONDS, and the views that change slowly (metrics, printouts, diagrams) on a
+slower one (`Throttle(SLOW_REDRAW_SECONDS)` in the pages).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import streamlit as st
@@ -27,10 +35,28 @@ from .store import get_store
 # per run were measured to slow training down by 4x or worse. Sessions give the parallelism.
 torch.set_num_threads(1)
 
-REDRAW_SECONDS = 0.25  # 4 chart redraws a second: smooth enough, and cheap next to training
-BAR_SECONDS = 0.1  # the progress bar and its epoch/loss text at 10 Hz
-DRAW_SHARE_LIMIT = 10  # wait at least 10x a draw's own time before the next one
+REDRAW_SECONDS = 0.5  # the charts and the progress bar (epoch, loss), twice a second
+SLOW_REDRAW_SECONDS = 1.0  # metrics, printouts, the network diagram: at most once a second
+DRAW_SHARE_LIMIT = 20  # wait at least 20x a draw's own (server) time before the next one
 EVENT_SECONDS = 0.004  # how often the trainer reports to the live view (and a rerun can interrupt)
+
+
+class Throttle:
+    """True at most once per `seconds` (the first call is True): for views a page redraws less often.
+
+    A page makes one per script run (module level), so a new run starts with a full redraw.
+    """
+
+    def __init__(self, seconds: float = SLOW_REDRAW_SECONDS) -> None:
+        self.seconds = seconds
+        self._next = float("-inf")
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now < self._next:
+            return False
+        self._next = now + self.seconds
+        return True
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,7 +106,7 @@ def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunRes
     progress = status.progress(0.0, text="Starting…")
     epochs = config.training.epochs
     pending = _rerun_requested()
-    snapshot, next_draw, next_bar = None, time.monotonic() + REDRAW_SECONDS, 0.0
+    snapshot, next_bar, next_draw = None, 0.0, time.monotonic() + REDRAW_SECONDS
     for event in train(config, report_every=_report_every(config)):
         if event.result is not None:
             progress.empty()
@@ -90,16 +116,16 @@ def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunRes
         now = time.monotonic()
         # Checked at every event (every few ms of training): a widget change is pending -> the
         # progress update below raises Streamlit's rerun, leaving this loop, and the interrupted
-        # run never reaches the store. Otherwise the bar is sent at 10 Hz.
+        # run never reaches the store. Otherwise the bar is sent on the redraw clock.
         if now >= next_bar or pending():
             progress.progress((event.epoch + 1) / epochs,
                               text=f"Training… epoch {event.epoch + 1:,} / {epochs:,} · loss {event.loss:.4g}")
-            next_bar = now + BAR_SECONDS
+            next_bar = now + REDRAW_SECONDS
         if now >= next_draw:
             draw(Frame(event.epoch + 1, epochs, event.losses, snapshot, event.accuracy))
             drawn = time.monotonic()
             # A clock of REDRAW_SECONDS, slowed down if a page's draw is costly, so that drawing
-            # never takes more than 1/DRAW_SHARE_LIMIT of a live run.
+            # never takes more than 1/DRAW_SHARE_LIMIT of a live run on the server.
             next_draw = drawn + max(REDRAW_SECONDS, (drawn - now) * DRAW_SHARE_LIMIT)
     raise AssertionError("train() always ends with a result")
 
