@@ -110,3 +110,14 @@ def test_a_pending_rerun_is_answered_at_the_next_event(clock, monkeypatch):
     status = Recorder(clock)
     live._train_live(config, lambda frame: None, status)
     assert len(status.sent) >= events - 1
+
+
+def test_no_live_draw_just_before_the_end(clock, monkeypatch):
+    """A run of 0.6 s: at the first tick (0.5 s) the final draw is 0.1 s away, so only it is drawn."""
+    config = PRESETS["xor-2-2-1"].replace(epochs=3000)
+    events = 3000 // live._report_every(config) + 1
+    train_on(clock, 0.6 / events, monkeypatch)
+    draws, status = [], Recorder(clock)
+    live._train_live(config, draws.append, status)
+    assert [frame.done for frame in draws] == [True]
+    assert len(status.sent) >= 2  # the bar still moves: at the start and at the tick

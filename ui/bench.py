@@ -7,13 +7,15 @@
   does `run`). Measured as a lecturer watches runs: the page is open and a control changes (a new
   seed each time, so the run store never serves it). A first visit, where the browser loads the
   whole app while the server already trains, is reported beside it;
-- live view without a browser: the same runs through AppTest, the server's own share;
+- live view without a browser: the same runs through AppTest, the server's own share (AppTest's
+  harness polls the script thread every millisecond from another thread, which costs some too);
 - cached run: the whole page script redisplaying a finished run from the run store (AppTest);
 - cold start: from `streamlit run` to the home page interactive in Chromium.
 
 This machine is shared and noisy (the same run varies by ±20%): each figure is the median of
-`--repeats` pairs, with the quartiles beside it. `--pin` runs the server and this process on
-CPU 0 and Chromium on CPU 1, as if the viewer's browser were on another machine.
+`--repeats` pairs (three times as many for the short E1), with the quartiles beside it.
+`--pin` runs the server and this process on CPU 0 and Chromium on CPU 1, as if the viewer's
+browser were on another machine.
 The core's own ratios against the lecture's plain loop are `python -m mlp_core.bench`.
 """
 
@@ -35,6 +37,7 @@ LIVE_CASES = {  # page, query string: short enough to repeat, long enough to be 
     "E1 xor-2-2-1 (10001 epochs)": ("perceptron_xor", "hidden_widths=2&epochs=10001"),
     "E9 quadratic-wide-adam (10000 epochs)": ("quadratic_regression", "epochs=10000"),
 }
+RUNS_PER_REPEAT = {"perceptron_xor": 3}  # E1 trains in ~0.5 s, where the machine's jitter weighs most
 FIRST_SEED = 100  # seeds from here on are new to the run store; 99 warms a page up
 
 
@@ -75,7 +78,7 @@ def live_ratios(browser, url: str, repeats: int) -> dict[str, list[float]]:
         tab.goto(f"{url}/{page_path}?{query}&seed={FIRST_SEED - 1}")  # loads the app, builds chart specs
         wait_until_idle(tab, timeout_ms=300_000)
         ratios[name] = []
-        for seed in range(FIRST_SEED, FIRST_SEED + repeats):
+        for seed in range(FIRST_SEED, FIRST_SEED + repeats * RUNS_PER_REPEAT.get(page_path, 1)):
             core_before = _core_seconds(page_path, query, seed)
             box = tab.get_by_role("spinbutton", name="Seed")
             box.fill(str(seed))
@@ -97,7 +100,7 @@ def first_visit_ratios(browser, url: str, repeats: int) -> dict[str, list[float]
     ratios = {}
     for name, (page_path, query) in LIVE_CASES.items():
         ratios[name] = []
-        for seed in range(FIRST_SEED + 1000, FIRST_SEED + 1000 + repeats):
+        for seed in range(FIRST_SEED + 1000, FIRST_SEED + 1000 + repeats * RUNS_PER_REPEAT.get(page_path, 1)):
             core_before = _core_seconds(page_path, query, seed)
             tab = browser.new_page(viewport={"width": 1600, "height": 1000})
             tab.goto(f"{url}/{page_path}?{query}&seed={seed}")
@@ -115,7 +118,7 @@ def live_ratios_server_side(repeats: int) -> dict[str, list[float]]:
     ratios = {}
     for name, (page_path, query) in LIVE_CASES.items():
         ratios[name] = []
-        for seed in range(FIRST_SEED + 2000 - 1, FIRST_SEED + 2000 + repeats):
+        for seed in range(FIRST_SEED + 2000 - 1, FIRST_SEED + 2000 + repeats * RUNS_PER_REPEAT.get(page_path, 1)):
             warm_up = seed < FIRST_SEED + 2000  # the first run builds chart specs and loads modules
             core_before = 0.0 if warm_up else _core_seconds(page_path, query, seed)
             at = AppTest.from_file(str(ROOT / "pages" / f"{page_path}.py"), default_timeout=300)

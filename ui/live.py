@@ -106,7 +106,8 @@ def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunRes
     progress = status.progress(0.0, text="Starting…")
     epochs = config.training.epochs
     pending = _rerun_requested()
-    snapshot, next_bar, next_draw = None, 0.0, time.monotonic() + REDRAW_SECONDS
+    started = time.monotonic()
+    snapshot, next_bar, next_draw = None, 0.0, started + REDRAW_SECONDS
     for event in train(config, report_every=_report_every(config)):
         if event.result is not None:
             progress.empty()
@@ -121,13 +122,19 @@ def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunRes
             progress.progress((event.epoch + 1) / epochs,
                               text=f"Training… epoch {event.epoch + 1:,} / {epochs:,} · loss {event.loss:.4g}")
             next_bar = now + REDRAW_SECONDS
-        if now >= next_draw:
+        if now >= next_draw and not _ends_soon(now - started, (event.epoch + 1) / epochs):
             draw(Frame(event.epoch + 1, epochs, event.losses, snapshot, event.accuracy))
             drawn = time.monotonic()
             # A clock of REDRAW_SECONDS, slowed down if a page's draw is costly, so that drawing
             # never takes more than 1/DRAW_SHARE_LIMIT of a live run on the server.
             next_draw = drawn + max(REDRAW_SECONDS, (drawn - now) * DRAW_SHARE_LIMIT)
     raise AssertionError("train() always ends with a result")
+
+
+def _ends_soon(elapsed: float, done: float) -> bool:
+    """Whether the run, at this pace, ends within half a redraw period: then the final draw is only
+    a moment away, and a live draw now would cost the run time and be replaced before it is seen."""
+    return elapsed * (1 - done) / done < REDRAW_SECONDS / 2
 
 
 def _report_every(config: Config) -> int:
