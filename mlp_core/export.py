@@ -17,7 +17,7 @@ PRINT_EVERY = 100
 def export_script(config: Config) -> str:
     """A standalone script (imports torch only) that trains `config` and prints the loss every 100 steps."""
     if _is_lecture_linear_regression(config):
-        return _header(config) + _linear_regression_from_scratch(config)
+        return _header(config) + "\n" + _linear_regression_from_scratch(config)
     parts = [_header(config), f"torch.manual_seed({config.seed})\n", _data(config), _model(config),
              _training(config), _report(config)]
     return "\n".join(parts)
@@ -38,7 +38,10 @@ def _header(config: Config) -> str:
     title = DESCRIPTIONS[name] if name else "A custom MLP Lab experiment"
     query = "&".join(f"{k}={v}" for k, v in config.to_query().items())
     return (f'"""{title}.\n\nExported by MLP Lab; the app shows the same losses for these settings:\n'
-            f'{query}\n"""\nimport torch\nimport torch.nn as nn\n\n')
+            f'{query}\n"""\nimport torch\nimport torch.nn as nn\n\n'
+            "# The app trains on one CPU thread. Matrix products sum in an order that depends on the\n"
+            "# thread count, so with one thread here the printed losses equal the app's digit for digit.\n"
+            "torch.set_num_threads(1)\n")
 
 
 def _data(config: Config) -> str:

@@ -7,6 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
+
+# As the app trains (ui/live.py): one intra-op thread. Matrix products sum in a thread-count-
+# dependent order, so this keeps in-process runs comparable with exported scripts (which set
+# the same) whichever test modules happen to be imported first.
+torch.set_num_threads(1)
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
