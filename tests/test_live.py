@@ -11,6 +11,8 @@ import pytest
 from mlp_core import PRESETS
 from ui import live
 
+EPOCHS = 30_000  # ~150 trainer events (one per EVENT_SECONDS of estimated training): a fine enough grain
+
 
 class FakeClock:
     def __init__(self) -> None:
@@ -64,8 +66,8 @@ def test_throttle_passes_the_first_call_then_once_per_period(clock):
 
 
 def test_charts_and_bar_share_one_clock(clock, monkeypatch):
-    config = PRESETS["xor-2-2-1"].replace(epochs=3000)
-    events = 3000 // live._report_every(config) + 1
+    config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS)
+    events = EPOCHS // live._report_every(config) + 1
     run_seconds = 5.0
     train_on(clock, run_seconds / events, monkeypatch)
     draws, status = [], Recorder(clock)
@@ -83,8 +85,8 @@ def test_charts_and_bar_share_one_clock(clock, monkeypatch):
 
 
 def test_a_costly_draw_slows_its_own_clock(clock, monkeypatch):
-    config = PRESETS["xor-2-2-1"].replace(epochs=3000)
-    events = 3000 // live._report_every(config) + 1
+    config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS)
+    events = EPOCHS // live._report_every(config) + 1
     train_on(clock, 10.0 / events, monkeypatch)
     draw_seconds = 0.1  # a draw that costs the server 0.1 s: at most 1/DRAW_SHARE_LIMIT of the run
     starts = []
@@ -104,8 +106,8 @@ def test_a_costly_draw_slows_its_own_clock(clock, monkeypatch):
 
 def test_a_pending_rerun_is_answered_at_the_next_event(clock, monkeypatch):
     """With a widget change pending, every event sends the bar: that is where Streamlit stops the run."""
-    config = PRESETS["xor-2-2-1"].replace(epochs=600)
-    events = 600 // live._report_every(config) + 1
+    config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS // 5)
+    events = EPOCHS // 5 // live._report_every(config) + 1
     train_on(clock, 0.001, monkeypatch, pending=True)
     status = Recorder(clock)
     live._train_live(config, lambda frame: None, status)
@@ -114,8 +116,8 @@ def test_a_pending_rerun_is_answered_at_the_next_event(clock, monkeypatch):
 
 def test_no_live_draw_just_before_the_end(clock, monkeypatch):
     """A run of 0.6 s: at the first tick (0.5 s) the final draw is 0.1 s away, so only it is drawn."""
-    config = PRESETS["xor-2-2-1"].replace(epochs=3000)
-    events = 3000 // live._report_every(config) + 1
+    config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS)
+    events = EPOCHS // live._report_every(config) + 1
     train_on(clock, 0.6 / events, monkeypatch)
     draws, status = [], Recorder(clock)
     live._train_live(config, draws.append, status)
