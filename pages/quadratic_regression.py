@@ -58,7 +58,7 @@ floor = noise_floor(config)
 log_scale = st.toggle("Loss on a log scale", key="quad.log_scale")
 fit_column, loss_column = st.columns([3, 2])
 fit_area, loss_area = fit_column.empty(), loss_column.empty()
-metrics_area = st.empty()
+metric_slots = [column.empty() for column in st.columns(4)]  # each metric updated in place while training
 
 
 slow_views = Throttle()  # the metrics: at most once a second while training (the bar shows the loss)
@@ -67,22 +67,22 @@ slow_views = Throttle()  # the metrics: at most once a second while training (th
 def draw(frame: Frame) -> None:
     """Fill the fit, loss and metrics areas: while training, and once for the finished run."""
     fit = frame.snapshot.grid_outputs if frame.snapshot is not None else None
-    charts.render(fit_area, fit_spec, points=points, curves=charts.fit_curves(grid, fit))
-    references = ((floor, f"noise floor {floor:.3g}"),) if floor else ()
-    charts.render(loss_area, loss_spec, loss=charts.loss_frame(frame.losses), refs=charts.reference_frame(*references))
+    charts.render(fit_area, fit_spec, points=points, truth=truth, fit=charts.fit_curve(grid, fit))
+    charts.render(loss_area, loss_spec, loss=charts.loss_frame(frame.losses), refs=references)
     if len(frame.losses) and (frame.done or slow_views()):
         final = float(frame.losses[-1])
-        columns = metrics_area.columns(4)
-        columns[0].metric("Train loss", f"{final:.4g}")
-        columns[1].metric("Against the noise floor", f"{final - floor:+.3g} ({final / floor - 1:+.0%})" if floor else "no noise")
-        columns[2].metric("Epochs", f"{frame.epoch:,} / {frame.epochs:,}")
-        columns[3].metric("Time", f"{frame.result.seconds:.1f} s" if frame.result else "training…")
+        metric_slots[0].metric("Train loss", f"{final:.4g}")
+        metric_slots[1].metric("Against the noise floor",
+                               f"{final - floor:+.3g} ({final / floor - 1:+.0%})" if floor else "no noise")
+        metric_slots[2].metric("Epochs", f"{frame.epoch:,} / {frame.epochs:,}")
+        metric_slots[3].metric("Time", f"{frame.result.seconds:.1f} s" if frame.result else "training…")
 
 
 dataset = dataset_for(config)  # drawn as training will draw it, so the live charts show the data at once
 inputs, targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).numpy()
 grid = dataset.grid.squeeze(1).numpy()
-points = charts.fit_points(inputs, targets)
+points, truth = charts.fit_points(inputs, targets), charts.truth_curve(grid)  # the same all run: converted once
+references = charts.arrow_bytes(charts.reference_frame(*(((floor, f"noise floor {floor:.3g}"),) if floor else ())))
 top = 1.05 * max(float(grid.max() ** 2 + 3), float(targets.max()))
 fit_spec = charts.fit_spec((float(grid.min()), float(grid.max())), (min(float(targets.min()), 0.0) - 0.03 * top, top),
                            dataset.train_range)
