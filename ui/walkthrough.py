@@ -890,7 +890,8 @@ def fit_chart(path: RegressionPath, steps: int) -> alt.TopLevelMixin:
                                                   range=[theme.DATA, theme.NETWORK]),
                         legend=alt.Legend(orient="top-right", title=None)),
         strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=["start", "now"],
-                                                            range=[[6, 4], [1, 0]]), legend=None))
+                                                            range=[[6, 4], [1, 0]]),
+                                  legend=alt.Legend(orient="top-right", title=None)))  # merges with colour's
     title = f"y = {fmt(w)}·x + {fmt(b)}".replace("+ −", "− ")
     return _axis_style((drawn + dots).properties(height=theme.CHART_HEIGHT, title=title))
 
