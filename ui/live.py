@@ -13,6 +13,10 @@ the charts at 4 Hz the browser kept most of a core busy, and where it shares the
 the server that slowed training down by a third. So everything the browser sees runs on one
 clock of REDRAW_SECONDS, and the views that change slowly (metrics, printouts, diagrams) on a
 slower one (`Throttle(SLOW_REDRAW_SECONDS)` in the pages).
+
+The slowdown that remains there is waiting for a CPU, not for the GIL: read from
+/proc/thread-self/schedstat during live E1 runs, the training thread spent ~9% of its wall time
+runnable but off-CPU (the browser's processes held both cores) and ~0.3% blocked.
 """
 
 from __future__ import annotations
