@@ -87,7 +87,10 @@ def show_run(config: Config, draw: Callable[[Frame], None], *, key: str) -> RunR
                  f"{cost.limit:.0f} s this app allows. To train faster, {cost.advice}.")
         return None
     store = get_store()
-    status, retrain_column = st.columns([6, 1], vertical_alignment="center")
+    status_column, retrain_column = st.columns([6, 1], vertical_alignment="center")
+    # One slot for the bar and then the outcome: the previous run's "Trained …" is cleared at once
+    # instead of lingering, faded, under the new run's bar.
+    status = status_column.empty()
     retrain = retrain_column.button("Retrain", key=f"{key}.retrain", help="Train again from scratch "
                                     "(the same seed gives the same run).", width="stretch")
     result = None if retrain else store.get(config)
