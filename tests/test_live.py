@@ -11,7 +11,7 @@ import pytest
 from mlp_core import PRESETS
 from ui import live
 
-EPOCHS = 30_000  # ~150 trainer events (one per EVENT_SECONDS of estimated training): a fine enough grain
+EPOCHS = 30_000  # ~200 trainer events (one per EVENT_SECONDS of estimated training): a fine enough grain
 
 
 class FakeClock:
