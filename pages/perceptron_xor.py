@@ -11,7 +11,7 @@ from mlp_core.data import dataset_for
 from ui import charts, sweeps, xor_views
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
-from ui.live import Frame, Throttle, show_run
+from ui.live import Frame, Slot, Throttle, show_run
 from ui.navigation import ensure_entrypoint
 from ui.xor_views import LN2, HiddenChoice
 
@@ -70,19 +70,19 @@ loss_spec = xor_views.xor_loss_spec(config.training.epochs, log_scale)
 accuracy_spec = xor_views.accuracy_spec(config.training.epochs, gate == "xor")
 
 boundary_column, loss_column = st.columns([1, 1], gap="medium")
-boundary_area, boundary_caption = boundary_column.empty(), boundary_column.empty()
-loss_area, accuracy_area, log_slot = loss_column.empty(), loss_column.empty(), loss_column.container()
+boundary_area, boundary_caption = Slot(boundary_column), Slot(boundary_column)
+loss_area, accuracy_area, log_slot = Slot(loss_column), Slot(loss_column), loss_column.container()
 replay_slot = st.container()  # under the charts it drives; filled once the run is over
-metrics_area = st.empty()
+metric_slots = [Slot(column) for column in st.columns(4)]  # each metric replaced in place
 status_slot = st.container()
 diagram_column, hidden_column = st.columns([1, 1], gap="medium")
 diagram_column.subheader("Network diagram")
-diagram_area, diagram_caption = diagram_column.empty(), diagram_column.empty()
+diagram_area, diagram_caption = Slot(diagram_column), Slot(diagram_column)
 hidden_column.subheader("Hidden space")
-hidden_pickers, hidden_area, hidden_caption = hidden_column.container(), hidden_column.empty(), hidden_column.empty()
+hidden_pickers, hidden_area, hidden_caption = hidden_column.container(), Slot(hidden_column), Slot(hidden_column)
 st.subheader("The lecture's printout")
 printout_column, table_column = st.columns([1, 1], gap="medium")
-printout_area, table_area = printout_column.empty(), table_column.empty()
+printout_area, table_area, table_caption = Slot(printout_column), Slot(table_column), Slot(table_column)
 
 
 def hidden_choice() -> HiddenChoice | None:
@@ -145,12 +145,11 @@ def draw_anatomy(snapshot, live: bool = False) -> None:
 
 
 def draw_metrics(loss: float | None, accuracy: float | None, epoch: int, epochs: int, seconds: float | None) -> None:
-    columns = metrics_area.columns(4)
     plateau = loss is not None and abs(loss - LN2) < 0.005
-    columns[0].metric("Loss", "–" if loss is None else f"{loss:.4f}" + (" ≈ ln 2" if plateau else ""))
-    columns[1].metric("Accuracy", "–" if accuracy is None else f"{accuracy:.2f}")
-    columns[2].metric("Epoch", f"{epoch:,} / {epochs:,}")
-    columns[3].metric("Time", "training…" if seconds is None else f"{seconds:.1f} s")
+    metric_slots[0].metric("Loss", "–" if loss is None else f"{loss:.4f}" + (" ≈ ln 2" if plateau else ""))
+    metric_slots[1].metric("Accuracy", "–" if accuracy is None else f"{accuracy:.2f}")
+    metric_slots[2].metric("Epoch", f"{epoch:,} / {epochs:,}")
+    metric_slots[3].metric("Time", "training…" if seconds is None else f"{seconds:.1f} s")
 
 
 live_accuracy: tuple[list[int], list[float]] = ([], [])  # gathered from the frames while training
@@ -250,12 +249,11 @@ def show_printout(result) -> None:
                    f"no hypothesis for so many points; the table shows the trained net at the four exact corners.")
     else:
         table, caption = None, "Training diverged: there is no trained network to print a hypothesis for."
-    with table_area.container():
-        if table is not None:
-            st.dataframe(table, hide_index=True, width="stretch",
-                         column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                        for c in ("Hypothesis ŷ", "output ŷ")})
-        st.markdown(caption)
+    if table is not None:
+        table_area.dataframe(table, hide_index=True, width="stretch",
+                             column_config={c: st.column_config.NumberColumn(format="%.4f")
+                                            for c in ("Hypothesis ŷ", "output ŷ")})
+    table_caption.markdown(caption)
 
 
 with status_slot:

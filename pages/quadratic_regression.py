@@ -11,7 +11,7 @@ from mlp_core.model import last_hidden_contributions
 from ui import charts, sweeps
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
-from ui.live import Frame, Throttle, show_run
+from ui.live import Frame, Slot, Throttle, show_run
 from ui.navigation import ensure_entrypoint
 
 CONTROLS = PageControls(
@@ -57,8 +57,8 @@ show_url_notices(CONTROLS)
 floor = noise_floor(config)
 log_scale = st.toggle("Loss on a log scale", key="quad.log_scale")
 fit_column, loss_column = st.columns([3, 2])
-fit_area, loss_area = fit_column.empty(), loss_column.empty()
-metric_slots = [column.empty() for column in st.columns(4)]  # each metric updated in place while training
+fit_area, loss_area = Slot(fit_column), Slot(loss_column)
+metric_slots = [Slot(column) for column in st.columns(4)]  # each metric updated in place while training
 
 
 slow_views = Throttle()  # the metrics: at most once a second while training (the bar shows the loss)
@@ -83,8 +83,8 @@ inputs, targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).
 grid = dataset.grid.squeeze(1).numpy()
 points, truth = charts.fit_points(inputs, targets), charts.truth_curve(grid)  # the same all run: converted once
 references = charts.arrow_bytes(charts.reference_frame(*(((floor, f"noise floor {floor:.3g}"),) if floor else ())))
-top = 1.05 * max(float(grid.max() ** 2 + 3), float(targets.max()))
-fit_spec = charts.fit_spec((float(grid.min()), float(grid.max())), (min(float(targets.min()), 0.0) - 0.03 * top, top),
+fit_spec = charts.fit_spec((float(grid.min()), float(grid.max())),
+                           charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points),
                            dataset.train_range)
 loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
 result = show_run(config, draw, key="quad")

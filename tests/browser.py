@@ -108,3 +108,35 @@ def wait_for_charts(page, count: int, timeout_ms: int = 30_000) -> None:
 
 def no_exception(page) -> bool:
     return page.locator('[data-testid="stException"]').count() == 0
+
+
+VIEWS = ('[data-testid="stVegaLiteChart"]', '[data-testid="stGraphVizChart"]', '[data-testid="stMetric"]')
+
+
+def watch_views(page) -> dict[str, int]:
+    """Start watching the page's charts, diagrams and metrics across the next rerun.
+
+    Marks every chart's SVG and records, at every DOM change, the fewest views of each kind seen
+    on screen. Returns how many there are now. `watched_views(page)` reads the record back.
+    """
+    return page.evaluate(
+        """(selectors) => {
+            const count = () => selectors.map(s => document.querySelectorAll(s).length);
+            document.querySelectorAll(selectors[0] + ' svg.marks').forEach(svg => svg.dataset.watched = 'kept');
+            window.__fewestViews = count();
+            new MutationObserver(() => { window.__fewestViews = count().map((n, i) => Math.min(n, window.__fewestViews[i])); })
+                .observe(document.body, {childList: true, subtree: true});
+            return Object.fromEntries(selectors.map((s, i) => [s, window.__fewestViews[i]]));
+        }""", list(VIEWS))
+
+
+def watched_views(page) -> tuple[dict[str, int], int, int]:
+    """(the fewest views of each kind seen since `watch_views`, charts whose Vega view was kept, charts now).
+
+    A Vega view that the browser built anew has an unmarked SVG.
+    """
+    fewest, kept, charts = page.evaluate(
+        """(selectors) => [window.__fewestViews,
+            document.querySelectorAll(selectors[0] + ' svg.marks[data-watched="kept"]').length,
+            document.querySelectorAll(selectors[0] + ' svg.marks').length]""", list(VIEWS))
+    return dict(zip(VIEWS, fewest)), kept, charts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import no_exception, screenshot, wait_for_charts, wait_until_idle
+from browser import no_exception, screenshot, wait_for_charts, wait_until_idle, watch_views, watched_views
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +65,23 @@ def test_moving_a_control_mid_run_starts_the_new_run(page, app_url):
     assert no_exception(page)
     text = page.inner_text("body")
     assert "Trained 2,000 epochs" in text and "50,000" not in text  # the old run stopped; the new one finished
+
+
+def test_another_seed_redraws_the_charts_in_place(page, app_url):
+    """While the new run trains, the old run's charts and metrics stay on screen until the new ones
+    replace them, and the browser updates the same two Vega views rather than building new ones
+    (the page's layout does not collapse and jump back; the chart's range does not depend on the seed)."""
+    page.goto(f"{app_url}/quadratic_regression?epochs=4000&seed=1")
+    wait_until_idle(page)
+    wait_for_charts(page, 2)
+    before = watch_views(page)
+    assert list(before.values()) == [2, 0, 4]  # fit and loss charts, no diagram, four metrics
+    seed = page.get_by_role("spinbutton", name="Seed")
+    seed.fill("2")
+    seed.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('seed=2')", timeout=30_000)
+    wait_until_idle(page)
+    assert no_exception(page) and "Trained 4,000 epochs" in page.inner_text("body")
+    fewest, kept, charts = watched_views(page)
+    assert fewest == before  # nothing vanished at any moment of the run
+    assert kept == charts == 2

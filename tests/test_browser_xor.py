@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser import screenshot, wait_until_idle
+from browser import screenshot, wait_until_idle, watch_views, watched_views
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +86,21 @@ def test_deep_xor_and_noisy_clouds_render(page, app_url):
     screenshot(page, "xor_deep_noisy_top")
     page.locator(GRAPH).first.scroll_into_view_if_needed()
     screenshot(page, "xor_deep_noisy_anatomy")
+
+
+def test_another_seed_keeps_every_view_on_screen(page, app_url):
+    """A new seed retrains; the old run's boundary, curves, diagram and metrics stay until the new run
+    replaces them (no blank page for the length of the run), in the same Vega views."""
+    open_page(page, app_url, "epochs=3001&seed=1")
+    before = watch_views(page)
+    assert list(before.values()) == [4, 1, 4]  # boundary, loss, accuracy, hidden space; diagram; metrics
+    seed = page.get_by_role("spinbutton", name="Seed")
+    seed.fill("2")
+    seed.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('seed=2')", timeout=30_000)
+    wait_until_idle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Trained 3,001 epochs" in page.inner_text("body")
+    fewest, kept, charts = watched_views(page)
+    assert fewest == before
+    assert kept == charts == 4

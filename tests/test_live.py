@@ -123,3 +123,29 @@ def test_no_live_draw_just_before_the_end(clock, monkeypatch):
     live._train_live(config, draws.append, status)
     assert [frame.done for frame in draws] == [True]
     assert len(status.sent) >= 2  # the bar still moves: at the start and at the tick
+
+
+def test_a_slot_holds_one_element_and_each_write_replaces_it():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from ui.live import Slot
+
+        slot = Slot()
+        st.markdown("below the slot")
+        slot.caption("first")
+        slot.caption("second")
+        slot.metric("Loss", "0.5")
+        try:
+            slot.columns(2)
+        except TypeError as error:
+            st.text(str(error))
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["0.5"] and len(at.caption) == 0  # the last write only
+    assert at.main.children[0].children[0].type == "metric"  # in the slot's place, above what follows
+    assert at.markdown[0].value == "below the slot"
+    assert "one element" in at.text[0].value

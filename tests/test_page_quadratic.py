@@ -151,3 +151,31 @@ def test_a_sweep_too_slow_to_train_is_refused():
     at.slider(key="quad.sweep_seeds").set_value(50).run()
     assert not at.exception
     assert any("fewer seeds" in e.value for e in at.error)
+
+
+def test_the_fit_charts_range_comes_from_the_config_not_the_seed():
+    """So that another seed keeps the chart's spec (the browser then only swaps its data), and the
+    range still holds the data: over 200 seeds of E9's data, at most a point in a thousand is clamped."""
+    import numpy as np
+
+    from mlp_core import PRESETS, Config
+    from mlp_core.data import dataset_for
+    from ui import charts
+
+    base = PRESETS["quadratic-wide-adam"]
+    specs, outside, total = set(), 0, 0
+    for seed in range(200):
+        config = Config.from_query({"seed": str(seed)}, base=base)
+        data = dataset_for(config)
+        grid, targets = data.grid.squeeze(1).numpy(), data.targets.squeeze(1).numpy()
+        low, high = charts.fit_y_domain(grid, data.train_range, config.data.noise_std, config.n_points)
+        assert low < 0 and float(np.max(grid**2)) + 3 < high  # the true curve over the whole grid, and y = 0
+        outside += int(np.sum((targets < low) | (targets > high)))
+        total += len(targets)
+        specs.add(repr(charts.fit_spec((float(grid.min()), float(grid.max())), (low, high), data.train_range)))
+    assert len(specs) == 1
+    assert outside <= total / 1000
+    noisy = Config.from_query({"noise_std": "20", "x_limit": "1"}, base=base)
+    data = dataset_for(noisy)
+    low, high = charts.fit_y_domain(data.grid.squeeze(1).numpy(), data.train_range, 20.0, noisy.n_points)
+    assert low < float(data.targets.min()) and float(data.targets.max()) < high  # noise far above the curve

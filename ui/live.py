@@ -45,6 +45,40 @@ DRAW_SHARE_LIMIT = 20  # wait at least 20x a draw's own (server) time before the
 EVENT_SECONDS = 0.01  # how often the trainer reports to the live view (and a rerun can interrupt)
 
 
+class Slot:
+    """A place for one element that keeps the previous run's element on screen until this run writes
+    to it: `area = Slot(column)`, then `area.vega_lite_chart(...)`, `area.metric(...)`, … as often as
+    needed, each write replacing the last.
+
+    `st.empty()` sends an empty element at once, so on every rerun each chart, metric and diagram it
+    held vanished until the first draw (for the whole of a short run), the page below collapsed and
+    jumped back, and the browser built every Vega view anew. Here a container holds the place:
+    Streamlit keeps a block's children when a block of the same type replaces it. The first write
+    goes straight into the container, replacing the old element in one message (an `st.empty()` made
+    then would reach the browser on its own now and then, and blank the chart for the time a view
+    takes to build); later writes go to the element that write returned, which replaces it in place.
+    A chart replacing a chart with the same spec keeps its Vega view and only swaps the data. What
+    this run never writes to is removed when the run ends. One element only: no containers or columns.
+    """
+
+    _BLOCKS = frozenset({"container", "columns", "tabs", "expander", "popover", "form", "empty"})
+
+    def __init__(self, parent=st) -> None:
+        self._container = parent.container()
+        self._element = None  # what this run last wrote here (it replaces itself when written to)
+
+    def __getattr__(self, name: str):
+        if name in self._BLOCKS:
+            raise TypeError(f"a Slot holds one element; use a container for {name}()")
+        method = getattr(self._container if self._element is None else self._element, name)
+
+        def write(*args, **kwargs):
+            self._element = method(*args, **kwargs)
+            return self._element
+
+        return write
+
+
 class Throttle:
     """True at most once per `seconds` (the first call is True): for views a page redraws less often.
 

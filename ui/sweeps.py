@@ -128,9 +128,9 @@ def regression_band_chart(result: SweepResult, inputs: np.ndarray, targets: np.n
     outputs = result.grid_outputs[finite_rows]
     band = pd.DataFrame({"x": grid, "low": np.percentile(outputs, 10, axis=0),
                          "high": np.percentile(outputs, 90, axis=0), "mean": outputs.mean(axis=0)})
-    top = 1.05 * max(float(grid.max() ** 2 + 3), float(targets.max()))
     x_scale = alt.Scale(domain=[float(grid.min()), float(grid.max())], nice=False)
-    y_scale = alt.Scale(domain=[min(float(targets.min()), 0.0) - 0.03 * top, top], clamp=True)
+    y_scale = alt.Scale(domain=list(charts.fit_y_domain(grid, train_range, result.config.data.noise_std, len(targets))),
+                        clamp=True)  # the range of the page's fit chart above it
     shade = pd.DataFrame({"start": [float(grid.min()), train_range[1]], "end": [train_range[0], float(grid.max())]})
     index = charts.downsample(len(inputs), 1000)
     layers = [
