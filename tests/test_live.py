@@ -138,14 +138,15 @@ def test_a_slot_holds_one_element_and_each_write_replaces_it():
         slot.caption("first")
         slot.caption("second")
         slot.metric("Loss", "0.5")
-        try:
-            slot.columns(2)
-        except TypeError as error:
-            st.text(str(error))
+        for write in (lambda: slot.columns(2), lambda: Slot().button("Go")):
+            try:
+                write()
+            except TypeError as error:
+                st.text(str(error))
 
     at = AppTest.from_function(script).run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["0.5"] and len(at.caption) == 0  # the last write only
     assert at.main.children[0].children[0].type == "metric"  # in the slot's place, above what follows
     assert at.markdown[0].value == "below the slot"
-    assert "one element" in at.text[0].value
+    assert "one element" in at.text[0].value and "not widgets" in at.text[1].value

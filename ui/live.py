@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 import torch
+from streamlit.delta_generator import DeltaGenerator
 
 from mlp_core import Config, RunResult, Snapshot, train
 from mlp_core.cost import estimate
@@ -73,8 +74,11 @@ class Slot:
         method = getattr(self._container if self._element is None else self._element, name)
 
         def write(*args, **kwargs):
-            self._element = method(*args, **kwargs)
-            return self._element
+            element = method(*args, **kwargs)
+            if not isinstance(element, DeltaGenerator):  # a widget's value: the next write would have nowhere to go
+                raise TypeError(f"a Slot holds display elements, not widgets like {name}()")
+            self._element = element
+            return element
 
         return write
 
