@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlp_core import PRESETS
-from mlp_core.cost import estimate, estimate_sweep
+from mlp_core.cost import SweepPlan, estimate, estimate_sweep, estimate_sweep_on_gpu, plan_sweep
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
@@ -30,3 +30,22 @@ def test_a_sweep_costs_the_overhead_once_and_the_arithmetic_per_seed():
     assert estimate_sweep(small, 100).seconds < 5 * estimate(small).seconds  # overhead-bound: batched
     assert estimate_sweep(wide, 10).seconds > 5 * estimate(wide).seconds  # arithmetic-bound: per seed
     assert estimate_sweep(wide, 100).too_slow and not estimate_sweep(small, 100).too_slow
+
+
+def test_a_sweep_plan_uses_threads_only_where_the_arithmetic_dominates():
+    small, wide = PRESETS["xor-2-2-1"], PRESETS["quadratic-wide-adam"]
+    assert plan_sweep(small, 100, cores=2) == SweepPlan("cpu", 1, estimate_sweep(small, 100))
+    plan = plan_sweep(wide, 10, cores=2)
+    assert (plan.device, plan.workers) == ("cpu", 2)
+    # E9's default band (10 seeds) trains on two cores (~21 s measured), not on one (~44 s)
+    assert not plan.cost.too_slow and plan_sweep(wide, 10, cores=1).cost.too_slow
+    assert plan_sweep(wide, 3, cores=8).workers == 3  # no more threads than seeds
+
+
+def test_a_sweep_plan_takes_the_gpu_only_where_the_cpu_would_take_seconds():
+    small, deep, wide = PRESETS["xor-2-2-1"], PRESETS["xor-2-10-10-10-1"], PRESETS["quadratic-wide-adam"]
+    assert plan_sweep(small, 100, cores=2, cuda=True).device == "cpu"  # launches would cost more than it saves
+    assert plan_sweep(deep, 100, cores=2, cuda=True).device == "cpu"
+    plan = plan_sweep(wide, 50, cores=2, cuda=True)
+    assert plan == SweepPlan("cuda", 1, estimate_sweep_on_gpu(wide, 50)) and not plan.cost.too_slow
+    assert plan_sweep(wide, 50, cores=2).cost.too_slow  # the same sweep without a GPU

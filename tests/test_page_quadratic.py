@@ -145,8 +145,21 @@ def test_seed_sweep_draws_a_band_of_fits():
     assert get_store().trained == 2  # the run and the sweep, each once
 
 
-def test_a_sweep_too_slow_to_train_is_refused():
-    at = open_page({"epochs": "2000"})  # E9's wide net: every seed adds a second of arithmetic
+def test_a_wide_networks_sweep_trains_in_threads_on_every_core():
+    from ui.sweeps import available_cores
+
+    at = open_page({"epochs": "500"})  # E9's wide net, shortened
+    at.toggle(key="quad.show_sweep").set_value(True).run()
+    assert not at.exception and not at.error
+    time = next(m for m in at.metric if m.label == "Time for all seeds")
+    workers = min(available_cores(), 10)  # the default 10 seeds
+    assert time.help == (f"Trained on the CPU in {workers} threads." if workers > 1 else "Trained on the CPU.")
+
+
+def test_a_sweep_too_slow_to_train_is_refused(monkeypatch):
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)  # on a GPU this sweep takes seconds,
+    monkeypatch.setattr("ui.sweeps.available_cores", lambda: 2)  # and on 16 cores about 5 s
+    at = open_page({"epochs": "3000"})  # E9's wide net: every seed adds ~1.4 s of arithmetic (~0.75 s on 2 cores)
     at.toggle(key="quad.show_sweep").set_value(True).run()
     at.slider(key="quad.sweep_seeds").set_value(50).run()
     assert not at.exception
@@ -179,3 +192,12 @@ def test_the_fit_charts_range_comes_from_the_config_not_the_seed():
     data = dataset_for(noisy)
     low, high = charts.fit_y_domain(data.grid.squeeze(1).numpy(), data.train_range, 20.0, noisy.n_points)
     assert low < float(data.targets.min()) and float(data.targets.max()) < high  # noise far above the curve
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+def test_with_a_gpu_the_default_band_trains_there():
+    at = open_page({})  # E9 as the lecture runs it: 10 seeds would take ~25 s on two CPU cores
+    at.toggle(key="quad.show_sweep").set_value(True).run()
+    assert not at.exception and not at.error
+    time = next(m for m in at.metric if m.label == "Time for all seeds")
+    assert time.help.startswith("Trained on the GPU")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -105,3 +106,47 @@ def test_one_diverged_seed_leaves_the_others_alone():
 def test_sweep_on_cuda_trains_as_run_would():
     result = assert_sweep_matches_runs(E1.replace(epochs=300), [777, 3], device="cuda")
     assert result.device == "cuda"
+
+
+WIDE = PRESETS["quadratic-wide-adam"].replace(epochs=60)
+
+
+def test_workers_train_the_same_networks_and_report_in_the_callers_thread():
+    alone = sweep(WIDE, 4)
+    caller, seen = threading.get_ident(), []
+    shared = sweep(WIDE, 4, workers=2, progress=lambda done: seen.append((done, threading.get_ident())))
+    np.testing.assert_allclose(shared.losses, alone.losses, rtol=1e-6, atol=0)
+    np.testing.assert_allclose(shared.grid_outputs, alone.grid_outputs, rtol=1e-6, atol=0)
+    assert shared.workers == 2 and alone.workers == 1
+    assert {thread for _, thread in seen} == {caller}
+    fractions = [done for done, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_progress_in_turn_climbs_to_one():
+    seen = []
+    sweep(E1.replace(epochs=200), 3, progress=seen.append)
+    assert len(seen) >= 100 and seen == sorted(seen) and seen[-1] == 1.0 and 0 < seen[0] <= 0.02
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_exception_from_progress_stops_the_sweep(workers):
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def stop_early(done):
+        calls.append(done)
+        if done >= 0.1:
+            raise Stop
+
+    with pytest.raises(Stop):
+        sweep(WIDE.replace(epochs=20_000), 4, workers=workers, progress=stop_early)
+    assert max(calls) < 0.5  # it stopped there, not at the end
+    assert not [t for t in threading.enumerate() if t.name.startswith("sweep")]  # no worker left running
+
+
+def test_workers_must_be_positive():
+    with pytest.raises(ValueError, match="workers"):
+        sweep(E1, 2, workers=0)

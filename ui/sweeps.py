@@ -8,37 +8,79 @@ Sweeps are kept in the run store like runs, keyed by the config and the seeds.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
+import torch
 
-from mlp_core import Config
-from mlp_core.cost import estimate_sweep
-from mlp_core import SweepResult, sweep
+from mlp_core import Config, SweepResult, sweep
+from mlp_core.cost import plan_sweep
 
 from . import charts, theme
 from .controls import PageControls
+from .live import REDRAW_SECONDS, Throttle, _rerun_requested
 from .store import get_store
 
 OUTCOMES = ["solved", "not solved"]
 
 
 def cached_sweep(config: Config, seeds: tuple[int, ...]) -> SweepResult | None:
-    """The sweep from the store, or trained now (with a spinner); None if refused as too slow."""
-    cost = estimate_sweep(config, len(seeds))
-    if cost.too_slow:
-        st.error(f"A sweep of {len(seeds)} seeds would take about {cost.seconds:,.0f} s, more than the "
-                 f"{cost.limit:.0f} s this app allows. Use fewer seeds, or {cost.advice}.")
+    """The sweep from the store, or trained now with a progress bar; None if refused as too slow.
+
+    Where it trains is `plan_sweep`'s choice: a wide network's sweep in threads on every core this
+    app may use, or on the GPU where there is one and the CPU would take seconds.
+    """
+    plan = plan_sweep(config, len(seeds), cores=available_cores(), cuda=torch.cuda.is_available())
+    if plan.cost.too_slow:
+        st.error(f"A sweep of {len(seeds)} seeds would take about {plan.cost.seconds:,.0f} s, more than the "
+                 f"{plan.cost.limit:.0f} s this app allows. Use fewer seeds, or {plan.cost.advice}.")
         return None
     base = config.replace(seed=0)  # the sweep chooses the seeds: any seed of the page shares it
     store, variant = get_store(), ("sweep", seeds)
     result = store.get(base, variant)
     if result is None:
-        with st.spinner(f"Training {len(seeds)} networks at once…"):
-            result = sweep(base, list(seeds))
+        text = f"Training {len(seeds)} networks at once, {_where(plan.device, plan.workers)}…"
+        bar = st.progress(0.0, text=text)
+        result = sweep(base, list(seeds), device=plan.device, workers=plan.workers,
+                       progress=_bar_updater(bar, text))
+        bar.empty()
         store.put(base, result, variant)
     return result
+
+
+def available_cores() -> int:
+    """The cores this process may use: its CPU affinity, capped by a cgroup CPU quota (containers,
+    Community Cloud), where the machine's count would overstate it."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
+def _where(device: str, workers: int) -> str:
+    if device.startswith("cuda"):
+        return f"on the GPU ({torch.cuda.get_device_name(device)})" if torch.cuda.is_available() else "on the GPU"
+    return "on the CPU" + (f" in {workers} threads" if workers > 1 else "")
+
+
+def _bar_updater(bar, text: str):
+    """The sweep's progress callback: the bar moves twice a second, and at once when a widget has
+    changed (Streamlit then stops the script there, and the sweep with it)."""
+    due, pending = Throttle(REDRAW_SECONDS), _rerun_requested()
+
+    def update(done: float) -> None:
+        if due() or pending():
+            bar.progress(min(done, 1.0), text=f"{text} {done:.0%}")
+
+    return update
 
 
 def _outcome(result: SweepResult) -> np.ndarray:
@@ -97,7 +139,7 @@ def classification_panel(config: Config, controls: PageControls, n_seeds: int = 
     columns = st.columns(3)
     columns[0].metric("Seeds that solve it", f"{solved} / {n_seeds}", help="Accuracy 1.0 on the training points.")
     columns[1].metric("Median final loss", f"{np.nanmedian(result.final_loss):.3g}")
-    columns[2].metric("Time for all seeds", f"{result.seconds:.1f} s")
+    columns[2].metric("Time for all seeds", f"{result.seconds:.1f} s", help=f"Trained {_where(result.device, result.workers)}.")
     left, right = st.columns(2)
     left.altair_chart(final_loss_histogram(result, title=f"Final loss of {n_seeds} seeds"), width="stretch")
     right.altair_chart(loss_curves_chart(result), width="stretch")
@@ -157,11 +199,12 @@ def regression_panel(config: Config, inputs: np.ndarray, targets: np.ndarray,
     result = cached_sweep(config, tuple(range(n_seeds)))
     if result is None:
         return
-    columns = st.columns(3)
+    columns = st.columns(4)
     columns[0].metric("Final loss, median of seeds", f"{np.nanmedian(result.final_loss):.4g}")
     spread = np.nanpercentile(result.final_loss, [10, 90])
     columns[1].metric("10%–90% of seeds", f"{spread[0]:.3g} – {spread[1]:.3g}")
     columns[2].metric("Seeds within 10% of the noise floor", f"{int(result.solved.sum())} / {n_seeds}")
+    columns[3].metric("Time for all seeds", f"{result.seconds:.1f} s", help=f"Trained {_where(result.device, result.workers)}.")
     left, right = st.columns([3, 2])
     left.altair_chart(regression_band_chart(result, inputs, targets, train_range), width="stretch")
     right.altair_chart(final_loss_histogram(result, title=f"Final loss of {n_seeds} seeds", log_scale=False),
