@@ -1,7 +1,7 @@
 """Benchmark: MLP Lab's core against the lecture's plain loop, timed in one process.
 
     python -m mlp_core.bench [--epochs 2000] [--repeats 3] [--seeds 100] [--only presets sweep]
-                             [--presets xor-2-2-1 ...]
+                             [--presets xor-2-2-1 ...] [--device cuda]
 
 The plain loop is the script `export_script` writes for the same config (exactly what the lecture
 shows), executed here with its printing silenced. Each measurement times the two sides in
@@ -13,7 +13,8 @@ e.g. the live view's redraw rate, a cached run's load time, the cold start):
 - presets: `run(preset)` epochs per second next to the plain loop's, for every preset;
 - sweep:   `sweep(E1, 100 seeds)` next to 100 plain E1 runs one after another. The plain side is
            timed on `--repeats` runs and multiplied by the number of seeds (an extrapolation:
-           100 plain runs of E1 take minutes, and every run costs the same).
+           100 plain runs of E1 take minutes, and every run costs the same). `--device cuda` runs
+           the sweep on the GPU; the plain loop stays the lecture's, on the CPU.
 """
 
 from __future__ import annotations
@@ -85,15 +86,17 @@ def bench_sweep(args: argparse.Namespace) -> Iterator[Row]:
     preset = PRESETS["xor-2-2-1"]
     config = preset.replace(epochs=min(args.epochs, preset.training.epochs))
     seeds = list(range(config.seed, config.seed + args.seeds))
-    plain, core = alternate(lambda: time_plain(config) * len(seeds), lambda: timed(lambda: sweep(config, seeds)),
-                            args.repeats)
-    yield Row(f"sweep {len(seeds)} x xor-2-2-1 (seed-epochs)", config.training.epochs * len(seeds), plain, core)
+    plain, core = alternate(lambda: time_plain(config) * len(seeds),
+                            lambda: timed(lambda: sweep(config, seeds, device=args.device)), args.repeats)
+    on = "" if args.device == "cpu" else f" on {args.device}"
+    yield Row(f"sweep {len(seeds)} x xor-2-2-1{on} (seed-epochs)", config.training.epochs * len(seeds), plain, core)
 
 
-def warm_up() -> None:
-    """One short run of each side first: the first call of anything in torch pays for imports."""
+def warm_up(device: str = "cpu") -> None:
+    """One short run of each side first: the first call of anything in torch pays for imports
+    (and on a GPU, for its context and kernels)."""
     config = PRESETS["xor-2-2-1"].replace(epochs=20)
-    time_plain(config), run(config), sweep(config, 2)
+    time_plain(config), run(config), sweep(config, 2, device=device)
 
 
 MEASUREMENTS: dict[str, Callable[[argparse.Namespace], Iterator[Row]]] = {
@@ -117,11 +120,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=100, help="seeds in the sweep (default 100)")
     parser.add_argument("--only", nargs="+", choices=list(MEASUREMENTS), default=list(MEASUREMENTS))
     parser.add_argument("--presets", nargs="+", choices=list(PRESETS), default=list(PRESETS))
+    parser.add_argument("--device", default="cpu", help="where the sweep trains: cpu (default) or cuda")
     args = parser.parse_args(argv)
     machine = platform.processor() or platform.machine()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {machine}; "
           f"median of {args.repeats} alternating runs")
-    warm_up()
+    warm_up(args.device)
     print(f"{'measurement':34s} {'epochs':>8s} {'plain ep/s':>11s} {'core ep/s':>11s} {'ratio':>8s}")
     for name in args.only:
         for row in MEASUREMENTS[name](args):
