@@ -85,3 +85,25 @@ def test_another_seed_redraws_the_charts_in_place(page, app_url):
     fewest, kept, charts = watched_views(page)
     assert fewest == before  # nothing vanished at any moment of the run
     assert kept == charts == 2
+
+
+def test_a_sweep_shows_its_progress_and_can_be_left_mid_way(page, app_url):
+    """Switched off mid-sweep the panel goes without an exception, and the sweep is not stored: shown
+    again, it trains again. (That a changed control stops it at once, rather than at its end, is
+    tests/test_sweep.py's and test_page_quadratic.py's: an exception from `progress` stops it, and the
+    bar is sent, raising Streamlit's rerun, as soon as one is pending.)"""
+    page.goto(f"{app_url}/quadratic_regression?epochs=3000&seed=5")  # E9's wide net: ~1 s a seed here
+    wait_until_idle(page, timeout_ms=120_000)
+    toggle = page.get_by_text("Seed sweep: the same settings")
+    sweeping = "() => /Training 10 networks at once, on the CPU[^…]*… \\d+%/.test(document.body.innerText)"
+    toggle.click()
+    page.wait_for_function(sweeping, timeout=60_000)
+    toggle.click()  # off, mid-sweep
+    wait_until_idle(page, timeout_ms=120_000, settle_ms=300)
+    assert no_exception(page) and "Time for all seeds" not in page.inner_text("body")
+    toggle.click()  # on again: it was left, so it trains from the start
+    page.wait_for_function(sweeping, timeout=60_000)
+    wait_until_idle(page, timeout_ms=120_000)
+    assert no_exception(page)
+    assert "Time for all seeds" in page.inner_text("body") and "Training 10 networks" not in page.inner_text("body")
+    screenshot(page, "quadratic-sweep-band")

@@ -201,3 +201,23 @@ def test_with_a_gpu_the_default_band_trains_there():
     assert not at.exception and not at.error
     time = next(m for m in at.metric if m.label == "Time for all seeds")
     assert time.help.startswith("Trained on the GPU")
+
+
+def test_the_sweep_bar_moves_on_a_clock_and_at_once_when_a_rerun_is_pending(monkeypatch):
+    from ui import sweeps
+
+    pending = [False]
+    monkeypatch.setattr(sweeps, "_rerun_requested", lambda: lambda: pending[0])
+    sent = []
+
+    class Bar:
+        def progress(self, value, text):
+            sent.append((value, text))
+
+    update = sweeps._bar_updater(Bar(), "Training…")
+    update(0.01)
+    update(0.02)  # within REDRAW_SECONDS of the first: not sent
+    assert sent == [(0.01, "Training… 1%")]
+    pending[0] = True  # a widget changed: sent at once, so Streamlit can stop the script there
+    update(0.03)
+    assert sent[-1] == (0.03, "Training… 3%")
