@@ -69,14 +69,19 @@ def _flops(config: Config) -> float:
     return 6 * config.training.epochs * config.n_points * n_weights(config)  # forward 2, backward 4
 
 
+def _sweep_parts(config: Config) -> tuple[float, float]:
+    """A CPU sweep's framework overhead (paid about once for all seeds: batched products) and its
+    arithmetic per seed, in seconds."""
+    return estimate(config).seconds - _flops(config) / FLOPS_PER_SECOND, _flops(config) / SWEEP_FLOPS_PER_SECOND
+
+
 def estimate_sweep(config: Config, n_seeds: int, limit: float = LIMIT_SECONDS, workers: int = 1) -> CostEstimate:
     """Estimated seconds for `mlp_core.sweep` of `n_seeds` seeds on the CPU: the framework overhead is
     paid about once for all seeds (batched matrix products), the arithmetic once per seed. With
     `workers` threads (on as many cores) each pays the overhead for its share of the seeds, at once,
     and they share the arithmetic."""
     single = estimate(config, limit)
-    overhead = single.seconds - _flops(config) / FLOPS_PER_SECOND
-    arithmetic = _flops(config) / SWEEP_FLOPS_PER_SECOND
+    overhead, arithmetic = _sweep_parts(config)
     per_worker = -(-n_seeds // workers)
     speedup = 1.0 if workers == 1 else workers * SWEEP_THREAD_EFFICIENCY
     seconds = overhead * (1 + SWEEP_OVERHEAD_PER_SEED * per_worker) + arithmetic * n_seeds / speedup
@@ -91,9 +96,9 @@ def estimate_sweep_on_gpu(config: Config, n_seeds: int, limit: float = LIMIT_SEC
     training = config.training
     steps = training.epochs * -(-config.n_points // (training.batch_size or config.n_points))
     layers = len(config.model.hidden_widths) + 1
-    seconds = steps * layers * GPU_SECONDS_PER_LAYER + n_seeds * (GPU_SECONDS_PER_SEED + _flops(config) / GPU_FLOPS_PER_SECOND)
-    return CostEstimate(seconds, limit,
-                        estimate_sweep(config, n_seeds, limit).advice)
+    per_seed = GPU_SECONDS_PER_SEED + _flops(config) / GPU_FLOPS_PER_SECOND
+    seconds = steps * layers * GPU_SECONDS_PER_LAYER + n_seeds * per_seed
+    return CostEstimate(seconds, limit, estimate_sweep(config, n_seeds, limit).advice)
 
 
 @dataclass(frozen=True)
@@ -112,9 +117,8 @@ def plan_sweep(config: Config, n_seeds: int, *, cores: int = 1, cuda: bool = Fal
     gets slower, E1's 100 seeds 0.4 s -> 0.9 s in two threads); on the GPU, where `cuda` and the
     CPU would take more than GPU_FROM_SECONDS (below that the GPU's launches make it slower: E1's
     100 seeds took 0.7 s on one CPU core and 1.95 s on an H100)."""
-    arithmetic = _flops(config) / SWEEP_FLOPS_PER_SECOND * n_seeds
-    overhead = estimate(config, limit).seconds - _flops(config) / FLOPS_PER_SECOND
-    workers = max(1, min(cores, n_seeds)) if arithmetic > 2 * overhead else 1
+    overhead, arithmetic = _sweep_parts(config)
+    workers = max(1, min(cores, n_seeds)) if arithmetic * n_seeds > 2 * overhead else 1
     cpu = estimate_sweep(config, n_seeds, limit, workers)
     if cuda and cpu.seconds > GPU_FROM_SECONDS:
         gpu = estimate_sweep_on_gpu(config, n_seeds, limit)

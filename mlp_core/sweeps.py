@@ -31,7 +31,6 @@ only the finite part), its `diverged_at` the epoch, and it is not solved. The ot
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import threading
 import time
@@ -109,9 +108,8 @@ def sweep(config: Config, seeds: Sequence[int] | int, device: str | torch.device
     train = partial(_train_chunk, config, grid=grid, device=device)
     parts = (_train_in_threads if workers > 1 else _train_in_turn)(train, chunks, workers, progress or _ignore)
     losses, accuracy, grid_outputs = (np.concatenate([part[k] for part in parts]) for k in range(3))
-    result = _result(config, configs, datasets, losses, accuracy, grid, grid_outputs,
-                     time.perf_counter() - started, str(device))
-    return dataclasses.replace(result, workers=min(workers, len(chunks)))
+    return _result(config, configs, datasets, losses, accuracy, grid, grid_outputs,
+                   time.perf_counter() - started, str(device), min(workers, len(chunks)))
 
 
 def _ignore(fraction: float) -> None:
@@ -202,7 +200,7 @@ def _common_grid(datasets: Sequence[Dataset]) -> torch.Tensor:
 
 def _result(config: Config, configs: list[Config], datasets: list[Dataset], losses: np.ndarray,
             accuracy: np.ndarray, grid: torch.Tensor, grid_outputs: np.ndarray, seconds: float,
-            device: str) -> SweepResult:
+            device: str, workers: int) -> SweepResult:
     """Find each seed's divergence, blank what follows it, and decide which seeds solved the task."""
     finite = np.isfinite(losses)
     diverged = ~finite.all(1)
@@ -218,7 +216,7 @@ def _result(config: Config, configs: list[Config], datasets: list[Dataset], loss
         floor, bar = _floor_and_bar(config, datasets)
         accuracy, solved = None, ~diverged & (final_loss <= bar)
     return SweepResult(config, np.array([c.seed for c in configs]), losses, final_loss, accuracy,
-                       solved, floor, diverged_at, grid.numpy(), grid_outputs, seconds, device)
+                       solved, floor, diverged_at, grid.numpy(), grid_outputs, seconds, device, workers)
 
 
 def _floor_and_bar(config: Config, datasets: list[Dataset]) -> tuple[np.ndarray, np.ndarray]:

@@ -53,7 +53,7 @@ def train_on(clock: FakeClock, seconds_per_event: float, monkeypatch, pending: b
             yield event
 
     monkeypatch.setattr(live, "train", timed_train)
-    monkeypatch.setattr(live, "_rerun_requested", lambda: (lambda: pending))
+    monkeypatch.setattr(live, "rerun_requested", lambda: (lambda: pending))
 
 
 def test_throttle_passes_the_first_call_then_once_per_period(clock):

@@ -207,7 +207,7 @@ def test_the_sweep_bar_moves_on_a_clock_and_at_once_when_a_rerun_is_pending(monk
     from ui import sweeps
 
     pending = [False]
-    monkeypatch.setattr(sweeps, "_rerun_requested", lambda: lambda: pending[0])
+    monkeypatch.setattr(sweeps, "rerun_requested", lambda: lambda: pending[0])
     sent = []
 
     class Bar:

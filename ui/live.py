@@ -150,7 +150,7 @@ def frame_of(result: RunResult) -> Frame:
 def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunResult:
     progress = status.progress(0.0, text="Starting…")
     epochs = config.training.epochs
-    pending = _rerun_requested()
+    pending = rerun_requested()
     started = time.monotonic()
     snapshot, next_bar, next_draw = None, 0.0, started + REDRAW_SECONDS
     for event in train(config, report_every=_report_every(config)):
@@ -195,7 +195,7 @@ def _report_every(config: Config) -> int:
     return max(1, round(EVENT_SECONDS / seconds_per_epoch))
 
 
-def _rerun_requested() -> Callable[[], bool]:
+def rerun_requested() -> Callable[[], bool]:
     """A per-epoch check for a pending rerun or stop (a moved slider), costing one attribute read.
 
     Streamlit only acts on requests when the script sends something; this peeks at the same

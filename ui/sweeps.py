@@ -22,7 +22,7 @@ from mlp_core.cost import plan_sweep
 
 from . import charts, theme
 from .controls import PageControls
-from .live import REDRAW_SECONDS, Throttle, _rerun_requested
+from .live import REDRAW_SECONDS, Throttle, rerun_requested
 from .store import get_store
 
 OUTCOMES = ["solved", "not solved"]
@@ -71,10 +71,15 @@ def _where(device: str, workers: int) -> str:
     return "on the CPU" + (f" in {workers} threads" if workers > 1 else "")
 
 
+def _time_metric(column, result: SweepResult) -> None:
+    where = _where(result.device, result.workers)
+    column.metric("Time for all seeds", f"{result.seconds:.1f} s", help=f"Trained {where}.")
+
+
 def _bar_updater(bar, text: str):
     """The sweep's progress callback: the bar moves twice a second, and at once when a widget has
     changed (Streamlit then stops the script there, and the sweep with it)."""
-    due, pending = Throttle(REDRAW_SECONDS), _rerun_requested()
+    due, pending = Throttle(REDRAW_SECONDS), rerun_requested()
 
     def update(done: float) -> None:
         if due() or pending():
@@ -139,7 +144,7 @@ def classification_panel(config: Config, controls: PageControls, n_seeds: int = 
     columns = st.columns(3)
     columns[0].metric("Seeds that solve it", f"{solved} / {n_seeds}", help="Accuracy 1.0 on the training points.")
     columns[1].metric("Median final loss", f"{np.nanmedian(result.final_loss):.3g}")
-    columns[2].metric("Time for all seeds", f"{result.seconds:.1f} s", help=f"Trained {_where(result.device, result.workers)}.")
+    _time_metric(columns[2], result)
     left, right = st.columns(2)
     left.altair_chart(final_loss_histogram(result, title=f"Final loss of {n_seeds} seeds"), width="stretch")
     right.altair_chart(loss_curves_chart(result), width="stretch")
@@ -204,7 +209,7 @@ def regression_panel(config: Config, inputs: np.ndarray, targets: np.ndarray,
     spread = np.nanpercentile(result.final_loss, [10, 90])
     columns[1].metric("10%–90% of seeds", f"{spread[0]:.3g} – {spread[1]:.3g}")
     columns[2].metric("Seeds within 10% of the noise floor", f"{int(result.solved.sum())} / {n_seeds}")
-    columns[3].metric("Time for all seeds", f"{result.seconds:.1f} s", help=f"Trained {_where(result.device, result.workers)}.")
+    _time_metric(columns[3], result)
     left, right = st.columns([3, 2])
     left.altair_chart(regression_band_chart(result, inputs, targets, train_range), width="stretch")
     right.altair_chart(final_loss_histogram(result, title=f"Final loss of {n_seeds} seeds", log_scale=False),
