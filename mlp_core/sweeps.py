@@ -106,7 +106,11 @@ def sweep(config: Config, seeds: Sequence[int] | int, device: str | torch.device
     per_chunk = min(_seeds_per_chunk(config, len(grid)), -(-len(configs) // workers))
     chunks = [(configs[i:i + per_chunk], drawn[i:i + per_chunk]) for i in range(0, len(configs), per_chunk)]
     train = partial(_train_chunk, config, grid=grid, device=device)
-    parts = (_train_in_threads if workers > 1 else _train_in_turn)(train, chunks, workers, progress or _ignore)
+    progress = progress or _ignore
+    if workers > 1:
+        parts = _train_in_threads(train, chunks, workers, progress)
+    else:
+        parts = _train_in_turn(train, chunks, progress)
     losses, accuracy, grid_outputs = (np.concatenate([part[k] for part in parts]) for k in range(3))
     return _result(config, configs, datasets, losses, accuracy, grid, grid_outputs,
                    time.perf_counter() - started, str(device), min(workers, len(chunks)))
@@ -116,7 +120,7 @@ def _ignore(fraction: float) -> None:
     pass
 
 
-def _train_in_turn(train: Callable, chunks: list, workers: int, progress: Callable[[float], object]) -> list:
+def _train_in_turn(train: Callable, chunks: list, progress: Callable[[float], object]) -> list:
     """One chunk after another in this thread, reporting progress from inside the loop."""
     parts = []
     for index, (configs, drawn) in enumerate(chunks):
