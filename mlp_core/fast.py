@@ -13,8 +13,12 @@ their arguments bound once to tensors allocated once (~2 µs a call on a tiny ne
     update     SGD, momentum or Adam with torch.optim's arithmetic, once, on one flat vector that
                holds every parameter (W and b of each layer are views into it)
 
-Every call is the kernel autograd and torch.optim would call, on the same shapes and layouts, so a
-run's losses equal the autograd loop's bit for bit (tests/test_fast.py checks a matrix of configs).
+Every layer's call is the kernel autograd would call, on the same shapes, strides and alignments, in
+the same order (tests/test_same_calls.py compares the two traces call by call, which holds on any
+CPU); the loss's gradient has autograd's arithmetic, and the optimizers' elementwise kernels give the
+same values on one flat vector as on each parameter. So a run's losses equal the autograd loop's bit
+for bit (tests/test_fast.py and tests/test_presets_exact.py compare the values, also under lower
+ATEN_CPU_CAPABILITY levels: tests/test_cpu_capabilities.py).
 
 The same code trains S networks at once (a seed sweep) when every tensor has a leading seed
 dimension: addmm becomes baddbmm and mm becomes bmm. Those batched kernels add up dot products in
@@ -57,9 +61,10 @@ ACTIVATIONS: dict[str, Activation | None] = {
     "sigmoid": Activation(Tensor.sigmoid_, _in_place(_aten.sigmoid_backward.grad_input)),  # g·(1 - a)·a
     "tanh": Activation(Tensor.tanh_, _in_place(_aten.tanh_backward.grad_input)),  # g·(1 - a²)
     "relu": Activation(Tensor.relu_, _in_place(_aten.threshold_backward.grad_input, 0)),  # g where a > 0
-    # from the result, not the input (autograd's choice): a > 0 exactly where z > 0, the same gradient
+    # given the result a, not the input z that autograd keeps: a > 0 exactly where z > 0 (the slope is
+    # positive), so the kernel picks g or slope·g alike; self_is_result=False as autograd passes it
     "leaky_relu": Activation(partial(torch._C._nn.leaky_relu_, negative_slope=LEAKY_SLOPE),
-                             _in_place(_aten.leaky_relu_backward.grad_input, LEAKY_SLOPE, True)),
+                             _in_place(_aten.leaky_relu_backward.grad_input, LEAKY_SLOPE, False)),
     "identity": None,
 }
 
@@ -177,6 +182,27 @@ class Batch:
         self.backward: list[Call] = []
 
 
+ALIGNMENT = 16  # float32 elements in 64 bytes: where PyTorch's CPU allocator starts every tensor
+
+
+def aligned_offsets(sizes: Sequence[int], alignment: int = ALIGNMENT) -> tuple[list[int], int]:
+    """Where each of `sizes` starts in one flat vector, every start a multiple of `alignment`,
+    and the vector's length.
+
+    Alignment changes results, not only speed: on an AMD EPYC with AVX-512 (and with MKL held to
+    AVX2 there), MKL's sgemm sums a product whose output C starts off a 16-byte boundary in
+    another order, so E9's dL/dW written into an unaligned view differed in its last bit from
+    autograd's, which mm writes into a fresh, aligned tensor; after ~1,700 Adam steps the losses
+    were 0.4% apart. The elementwise kernels of the optimizers give the same values at any
+    alignment and length (tests/test_fast.py checks both on the machine it runs on)."""
+    offsets, end = [], 0
+    for size in sizes:
+        start = -(-end // alignment) * alignment
+        offsets.append(start)
+        end = start + size
+    return offsets, -(-end // alignment) * alignment
+
+
 class SGD:
     """torch.optim.SGD(lr) on the flat parameter vector: p -= lr·g."""
 
@@ -271,21 +297,19 @@ class FastTrainer:
         return (torch.stack(tensors) if self.batched else tensors[0]).to(device)
 
     def _allocate_parameters(self, device) -> None:
-        """One flat vector for all parameters (and one for their gradients); W and b are views."""
+        """One flat vector for all parameters (and one for their gradients); W and b are views,
+        each starting on a 64-byte boundary, as a tensor of its own would (`aligned_offsets`)."""
         pairs = list(zip(self.sizes[:-1], self.sizes[1:]))
-        count = math.prod(self.seed_shape) * sum(n_out * (n_in + 1) for n_in, n_out in pairs)
-        self.flat = torch.empty(count, device=device)
+        shapes = [(*self.seed_shape, *shape) for n_in, n_out in pairs for shape in ((n_out, n_in), (1, n_out))]
+        offsets, count = aligned_offsets([math.prod(shape) for shape in shapes])
+        self.flat = torch.zeros(count, device=device)  # the padding stays 0: its updates are 0 too
         self.flat_grad = torch.zeros_like(self.flat)
         self.weights, self.biases, self.weight_grads, self.bias_grads = [], [], [], []
-        offset = 0
-        for n_in, n_out in pairs:
-            for shape, params, grads in (((n_out, n_in), self.weights, self.weight_grads),
-                                         ((1, n_out), self.biases, self.bias_grads)):
-                shape = (*self.seed_shape, *shape)
-                end = offset + math.prod(shape)
-                params.append(self.flat[offset:end].view(shape))
-                grads.append(self.flat_grad[offset:end].view(shape))
-                offset = end
+        for index, (shape, offset) in enumerate(zip(shapes, offsets)):
+            params, grads = (self.weights, self.weight_grads) if index % 2 == 0 else (self.biases, self.bias_grads)
+            end = offset + math.prod(shape)
+            params.append(self.flat[offset:end].view(shape))
+            grads.append(self.flat_grad[offset:end].view(shape))
         self.weights_t = [w.mT for w in self.weights]  # (in, out): what nn.Linear hands to addmm
 
     def sync_models(self) -> None:
@@ -309,6 +333,7 @@ class FastTrainer:
         batch = Batch(inputs, targets, self.sizes[1:])
         h = batch.inputs
         for weight_t, bias, z, activation in zip(self.weights_t, self.biases, batch.z, self.activations):
+            bias = bias if self.batched else bias.view(-1)  # nn.Linear's (out,) bias, the same memory
             batch.forward.append(partial(self._affine, bias, h, weight_t, out=z))  # z = b + h·Wᵀ, as nn.Linear
             if activation:
                 batch.forward.append(partial(activation.forward, z))
@@ -324,11 +349,12 @@ class FastTrainer:
             dz, activation = batch.dz[index], self.activations[index]
             if activation:
                 calls.append(activation.backward(dz, batch.z[index]))  # dL/da -> dL/dz, in place
-            h = batch.z[index - 1] if index else batch.inputs
-            calls.append(partial(self._matmul, dz.mT, h, out=self.weight_grads[index]))  # (out, rows)·(rows, in)
-            calls.append(partial(torch.sum, dz, -2, keepdim=True, out=self.bias_grads[index]))
+            # in autograd's order (addmm's backward: input, weight, bias), so a trace compares call by call
             if index:  # the data's own gradient is never needed (autograd skips it too)
                 calls.append(partial(self._matmul, dz, self.weights[index], out=batch.dz[index - 1]))
+            h = batch.z[index - 1] if index else batch.inputs
+            calls.append(partial(self._matmul, dz.mT, h, out=self.weight_grads[index]))  # (out, rows)·(rows, in)
+            calls.append(partial(torch.sum, dz, dz.dim() - 2, keepdim=True, out=self.bias_grads[index]))
         return calls
 
     def forward(self, batch: Batch) -> Tensor:

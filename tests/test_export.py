@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
+from exactness import assert_same_losses
 from mlp_core import PRESETS, export_script, run
 
 
@@ -28,7 +28,8 @@ def test_exported_preset_prints_the_core_losses(preset_runs, name):
     printed = printed_losses(script)
     losses = preset_runs(name).losses
     assert sorted(printed) == list(range(0, len(losses), 100))
-    np.testing.assert_allclose([printed[s] for s in sorted(printed)], losses[::100], rtol=1e-6)
+    assert_same_losses(losses[::100], [printed[s] for s in sorted(printed)], epochs=sorted(printed),
+                       against="the exported script")
 
 
 @pytest.mark.parametrize("changes", [
@@ -40,7 +41,8 @@ def test_exported_custom_configs_print_the_core_losses(changes):
     config = PRESETS["xor-2-2-1"].replace(**changes)
     printed = printed_losses(export_script(config))
     losses = run(config).losses
-    np.testing.assert_allclose([printed[s] for s in sorted(printed)], losses[::100], rtol=1e-6)
+    assert_same_losses(losses[::100], [printed[s] for s in sorted(printed)], epochs=sorted(printed),
+                       against="the exported script")
 
 
 def test_e1_script_reads_like_the_lecture():

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from exactness import assert_same_losses
 from mlp_core import PRESETS, run, train
 from mlp_core.fast import FastTrainer
 from mlp_core.trainer import draw_data_and_model
@@ -44,7 +45,7 @@ CASES = list(_cases())
 def assert_same_run(fast, reference):
     """Float32 rounding at most; in practice the two engines agree bit for bit."""
     assert fast.status == reference.status and fast.diverged_at == reference.diverged_at
-    np.testing.assert_allclose(fast.losses, reference.losses, rtol=1e-6, atol=0)
+    assert_same_losses(fast.losses, reference.losses, against="the autograd engine")
     for ours, theirs in zip(fast.model.parameters(), reference.model.parameters()):
         np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
     assert [s.epoch for s in fast.snapshots] == [s.epoch for s in reference.snapshots]

@@ -9,6 +9,8 @@ import pytest
 import torch
 import torch.nn as nn
 
+from exactness import assert_same_losses
+
 LN2 = math.log(2)
 
 
@@ -81,11 +83,6 @@ def lecture_quadratic(limit, noise_std, widths, optimizer_cls, lr, epochs=10000,
         optimizer.step()
         losses.append(loss.item())
     return np.array(losses)
-
-
-def assert_same_losses(core, plain):
-    assert len(core) == len(plain)
-    np.testing.assert_allclose(core, plain, rtol=1e-6, atol=0)
 
 
 @pytest.mark.parametrize("name, hidden, gate", [
