@@ -62,13 +62,20 @@ def test_fast_engine_trains_exactly_like_autograd(config):
 
 
 def test_the_result_is_a_real_trained_model():
-    result = run(XOR.replace(epochs=40))
+    """The returned model holds the trained weights: those torch.optim reaches on the same run
+    (the autograd engine trains its nn.Module in place), not the initial ones or a copy never
+    written back."""
+    config = XOR.replace(epochs=40)
+    result, reference = run(config), run(config, engine="autograd")
+    initial = draw_data_and_model(config)[1]
     assert isinstance(result.model, torch.nn.Sequential)
+    for ours, theirs, before in zip(result.model.parameters(), reference.model.parameters(), initial.parameters()):
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, atol=1e-7)
+        assert not torch.equal(ours, before)  # it moved
     with torch.no_grad():
-        outputs = result.model(result.dataset.inputs)
-    np.testing.assert_array_equal(result.hypothesis(), outputs.squeeze(1).numpy())
-    np.testing.assert_array_equal(result.snapshots[-1].grid_outputs,
-                                  result.model(result.dataset.grid).detach().squeeze(1).numpy())
+        expected_grid = reference.model(result.dataset.grid).squeeze(1).numpy()
+    np.testing.assert_allclose(result.hypothesis(), reference.hypothesis(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(result.snapshots[-1].grid_outputs, expected_grid, rtol=1e-6, atol=1e-7)
 
 
 def test_live_events_match_between_engines():
