@@ -76,3 +76,26 @@ def fresh_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+
+
+@pytest.fixture
+def chart_datasets(monkeypatch):
+    """Every DataFrame a page sends to a chart (through ui.charts.render), live or final, checked to
+    hold finite numbers only as it is sent; the list of them, for a test to look into."""
+    import numpy as np
+
+    from ui import charts
+
+    sent: list = []
+    original = charts.render
+
+    def checked(area, spec, **datasets):
+        for name, frame in datasets.items():
+            if not isinstance(frame, bytes):
+                numbers = frame.select_dtypes("number").to_numpy(dtype=float)
+                assert np.isfinite(numbers).all(), f"non-finite numbers in chart dataset {name!r}"
+            sent.append(frame)
+        original(area, spec, **datasets)
+
+    monkeypatch.setattr(charts, "render", checked)
+    return sent

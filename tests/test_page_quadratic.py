@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from apptest_support import metric, open_app
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from mlp_core import PRESETS, Config
 from ui.store import get_store
 
 PAGE = str(ROOT / "pages" / "quadratic_regression.py")
@@ -105,11 +107,30 @@ def test_a_config_too_slow_to_train_is_refused_with_advice():
     assert get_store().trained == 0
 
 
-def test_a_diverging_run_says_so_without_nan_in_charts():
-    at = open_page(SMALL | {"loss": "mse", "learning_rate": "100", "optimizer": "sgd"})
+def test_a_diverging_run_says_so_without_nan_in_charts(chart_datasets):
+    params = SMALL | {"loss": "mse", "learning_rate": "100", "optimizer": "sgd"}
+    at = open_page(params)
     assert not at.exception
+    result = get_store().get(Config.from_query(params, base=PRESETS["quadratic-wide-adam"]))  # the page's run
+    assert result.status == "diverged" and 0 < result.diverged_at < 200
     message = " ".join(e.value for e in at.error)
-    assert "diverged at epoch" in message and "learning rate" in message
+    assert f"diverged at epoch {result.diverged_at}" in message and "learning rate" in message
+    assert chart_datasets  # charts were drawn, every frame finite (checked as it was sent)
+    for frame in charts_frames(at):  # and what the browser has at the end, Arrow bytes included
+        assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()
+    loss = next(f for f in charts_frames(at) if list(f.columns) == ["epoch", "loss"])
+    assert loss.epoch.max() == result.diverged_at - 1
+    np.testing.assert_allclose(loss.loss.to_numpy(), result.losses[loss.epoch.to_numpy()], rtol=1e-6)
+    for label in ("Train loss", "Against the noise floor"):
+        assert not {"nan", "inf"} & set(metric(at, label).lower().replace("+", " ").split())
+
+
+def charts_frames(at: AppTest) -> list:
+    """The datasets of every chart on the page, decoded from the Arrow bytes the browser gets."""
+    import pyarrow as pa
+
+    return [pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            for chart in at.get("vega_lite_chart") for dataset in chart.proto.datasets]
 
 
 def test_exports_are_offered():

@@ -11,9 +11,9 @@ import pytest
 from apptest_support import metric, open_app
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from test_presets_exact import lecture_logic_gate
 
 from mlp_core import PRESETS, run
-from mlp_core.anatomy import lecture_printout
 from ui import charts
 from ui.store import get_store
 
@@ -25,20 +25,9 @@ pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture(autouse=True)
-def charts_get_finite_numbers(monkeypatch):
-    """Every DataFrame sent to a chart, live or final, holds finite numbers only."""
-    sent: list[pd.DataFrame] = []
-    original = charts.render
-
-    def checked(area, spec, **datasets):
-        for name, frame in datasets.items():
-            numbers = frame.select_dtypes("number").to_numpy(dtype=float)
-            assert np.isfinite(numbers).all(), f"non-finite numbers in chart dataset {name!r}"
-            sent.append(frame)
-        original(area, spec, **datasets)
-
-    monkeypatch.setattr(charts, "render", checked)
-    return sent
+def charts_get_finite_numbers(chart_datasets):
+    """Every DataFrame sent to a chart on this page, live or final, holds finite numbers only."""
+    return chart_datasets
 
 
 def open_page(params: dict[str, str]) -> AppTest:
@@ -178,16 +167,19 @@ def test_retrain_trains_again():
     assert not at.exception and get_store().trained == 2
 
 
-def test_printout_equals_the_lecture_script_numbers_of_run():
+def test_printout_is_what_the_lecture_script_prints():
     at = open_page({"epochs": "501"})
-    config = PRESETS["xor-2-2-1"].replace(epochs=501)
-    expected = lecture_printout(run(config))
-    assert printout_text(at) == expected.text().rstrip("\n")  # st.code drops the final newline
+    # The oracle: the lecture's loop written in tests/test_presets_exact.py, printed as its script prints.
+    losses, hypothesis, accuracy = lecture_logic_gate((2,), "xor", steps=501)
+    lines = [f"{step} {float(losses[step])!r}" for step in range(0, 501, 100)]
+    expected = "\n".join(lines + ["", f"Hypothesis: {[float(h) for h in hypothesis]}",
+                                  f"Predicted: {[float(h > 0.5) for h in hypothesis]}", f"Accuracy: {accuracy}"])
+    assert printout_text(at) == expected  # st.code drops the final newline
     table = next(d.value for d in at.dataframe if "Hypothesis ŷ" in d.value.columns)
-    np.testing.assert_array_equal(table["Hypothesis ŷ"].to_numpy(), expected.hypothesis)
-    np.testing.assert_array_equal(table["Predicted (ŷ > 0.5)"].to_numpy(), expected.predicted)
+    np.testing.assert_allclose(table["Hypothesis ŷ"].to_numpy(), hypothesis, rtol=1e-6)
+    np.testing.assert_array_equal(table["Predicted (ŷ > 0.5)"].to_numpy(), (hypothesis > 0.5).astype(float))
     np.testing.assert_array_equal(table["Y (target)"].to_numpy(), [0.0, 1.0, 1.0, 0.0])
-    assert metric(at, "Accuracy") == f"{expected.accuracy:.2f}"
+    assert metric(at, "Accuracy") == f"{accuracy:.2f}"
 
 
 def test_replay_slider_changes_the_shown_epoch():
@@ -229,17 +221,28 @@ def test_hidden_space_pickers_choose_two_units():
     assert get_store().trained == 1
 
 
-def test_a_diverged_run_says_so_and_draws_only_finite_values():
-    config = PRESETS["xor-2-2-1"].replace(epochs=400, activation="relu")
-    finished = run(config)
-    diverged = dataclasses.replace(finished, status="diverged", diverged_at=150, losses=finished.losses[:150],
-                                   accuracy=None, snapshots=tuple(s for s in finished.snapshots if s.epoch <= 150))
-    get_store().put(config, diverged)
-    at = open_page({"epochs": "400", "activation": "relu"})
-    assert not at.exception
+def test_a_diverged_run_says_so_and_draws_only_finite_values(charts_get_finite_numbers):
+    # The page's own controls cannot make XOR diverge: BCE clamps its log at -100, so a huge step
+    # ends on a finite loss of 50. The same network on the same corners under MSE with a linear
+    # output and lr = 100 does diverge; that real run is what the page is given to show.
+    config = PRESETS["xor-2-2-1"].replace(epochs=400, activation="relu", learning_rate=100.0)
+    diverged = run(config.replace(loss="mse", output_activation="identity"))
+    assert diverged.status == "diverged" and 0 < diverged.diverged_at < 400
+    assert len(diverged.accuracy_epochs) and diverged.accuracy_epochs[-1] < diverged.diverged_at
+    get_store().put(config, dataclasses.replace(diverged, config=config))
+    at = open_page({"epochs": "400", "activation": "relu", "learning_rate": "100"})
+    assert not at.exception and get_store().trained == 1  # shown from the store, not trained again
     message = " ".join(e.value for e in at.error)
-    assert "diverged at epoch 150" in message and "learning rate" in message
+    assert f"diverged at epoch {diverged.diverged_at}" in message and "learning rate" in message
     assert "diverged" in " ".join(m.value for m in at.markdown)
+    assert charts_get_finite_numbers  # the page did draw, and every number it drew was finite
+    for frame in charts_frames(at):
+        numbers = frame.select_dtypes("number").to_numpy(dtype=float)
+        assert np.isfinite(numbers).all()
+    loss_frame = next(f for f in charts_frames(at) if list(f.columns) == ["epoch", "loss"])
+    assert loss_frame.epoch.max() == diverged.diverged_at - 1  # the finite epochs, and no more
+    for label in ("Loss", "Accuracy", "Epoch"):
+        assert "nan" not in metric(at, label).lower() and "inf" not in metric(at, label).lower()
 
 
 def test_exports_are_offered():
