@@ -150,3 +150,43 @@ def test_a_slot_holds_one_element_and_each_write_replaces_it():
     assert at.main.children[0].children[0].type == "metric"  # in the slot's place, above what follows
     assert at.markdown[0].value == "below the slot"
     assert "one element" in at.text[0].value and "not widgets" in at.text[1].value
+
+
+
+def _script_that_asks_for_a_rerun_mid_run():
+    """Run by AppTest as a real script: the check is taken from the script's own run context, then
+    a rerun is requested as a moved widget requests one, and the check is read again. After the
+    request every Streamlit call is a yield point that stops the run (session state included), so
+    the observations go into a plain list the test put in session state beforehand."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    from ui.live import rerun_requested
+
+    seen = st.session_state["seen"]
+    if not seen:
+        pending = rerun_requested()
+        seen.append(pending())
+        get_script_run_ctx().script_requests.request_rerun(RerunData())
+        seen.append(pending())
+        st.write("the first run")  # Streamlit acts on the request here: the run stops and starts again
+        seen.append("the first run went on past its yield point")
+    st.write(f"runs seen: {seen}")
+
+
+def test_the_real_pending_check_sees_a_rerun_request():
+    """rerun_requested peeks at Streamlit's private request state: this fails when a Streamlit
+    release moves it (the fallback then says "pending" before anything was requested)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_script_that_asks_for_a_rerun_mid_run, default_timeout=30)
+    at.session_state["seen"] = []
+    at.run()
+    assert not at.exception
+    assert at.session_state["seen"] == [False, True]  # and the first run stopped where it was asked to
+    assert [m.value for m in at.markdown] == ["runs seen: [False, True]"]
+
+
+def test_outside_a_script_run_the_check_counts_as_always_pending():
+    assert live.rerun_requested()() is True  # the safe fallback, never "not pending"

@@ -62,8 +62,9 @@ def lecture_linear_regression(steps=1000, lr=0.001, seed=777):
     return np.array(losses)
 
 
-def lecture_quadratic(limit, noise_std, widths, optimizer_cls, lr, epochs=10000, n=1000, seed=777):
-    """E8/E9: x ~ U(-limit, limit), y = x² + 3 + noise, ReLU MLP, L1Loss, full batch."""
+def lecture_quadratic(limit, noise_std, widths, optimizer_cls, lr, epochs=10000, n=1000, seed=777, with_model=False):
+    """E8/E9: x ~ U(-limit, limit), y = x² + 3 + noise, ReLU MLP, L1Loss, full batch (the losses,
+    and the trained model too `with_model`)."""
     torch.manual_seed(seed)
     x = (torch.rand(n, 1) * 2 - 1) * limit
     noise = torch.randn(n, 1) * noise_std
@@ -82,7 +83,7 @@ def lecture_quadratic(limit, noise_std, widths, optimizer_cls, lr, epochs=10000,
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-    return np.array(losses)
+    return (np.array(losses), model) if with_model else np.array(losses)
 
 
 @pytest.mark.parametrize("name, hidden, gate", [

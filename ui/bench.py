@@ -1,6 +1,6 @@
 """App-level benchmark: what a user feels, as ratios and seconds measured on this machine.
 
-    python -m ui.bench [--repeats 7] [--pin]
+    python -m ui.bench [--repeats 7] [--pin] [--epochs N]
 
 - live view: a full run watched in headless Chromium, against `run(config)` of the same config
   in this process, timed just before and just after (the page reports its own training time; so
@@ -74,12 +74,21 @@ def _summary(pairs: list[tuple[float, float, float]]) -> str:
             f"(quartiles {low:.2f}-{high:.2f})")
 
 
-def live_ratios(browser, url: str, repeats: int) -> dict[str, list[tuple[float, float, float]]]:
+def live_cases(epochs: int | None = None) -> dict[str, tuple[str, str]]:
+    """LIVE_CASES, or the same pages and settings at `epochs` (a smoke run: tests/test_bench.py)."""
+    if epochs is None:
+        return dict(LIVE_CASES)
+    return {re.sub(r"\(\d+ epochs\)", f"({epochs} epochs)", name): (page, re.sub(r"epochs=\d+", f"epochs={epochs}", query))
+            for name, (page, query) in LIVE_CASES.items()}
+
+
+def live_ratios(browser, url: str, repeats: int, cases: dict[str, tuple[str, str]]
+                ) -> dict[str, list[tuple[float, float, float]]]:
     """Runs watched in an open page: the seed changes in the sidebar and the new run trains live."""
     from browser import wait_until_idle
 
     ratios = {}
-    for name, (page_path, query) in LIVE_CASES.items():
+    for name, (page_path, query) in cases.items():
         tab = browser.new_page(viewport={"width": 1600, "height": 1000})
         tab.goto(f"{url}/{page_path}?{query}&seed={FIRST_SEED - 1}")  # loads the app, builds chart specs
         wait_until_idle(tab, timeout_ms=300_000)
@@ -99,12 +108,13 @@ def live_ratios(browser, url: str, repeats: int) -> dict[str, list[tuple[float, 
     return ratios
 
 
-def first_visit_ratios(browser, url: str, repeats: int) -> dict[str, list[tuple[float, float, float]]]:
+def first_visit_ratios(browser, url: str, repeats: int, cases: dict[str, tuple[str, str]]
+                       ) -> dict[str, list[tuple[float, float, float]]]:
     """Runs that start as a new tab opens the page: the browser loads the app while training runs."""
     from browser import wait_until_idle
 
     ratios = {}
-    for name, (page_path, query) in LIVE_CASES.items():
+    for name, (page_path, query) in cases.items():
         ratios[name] = []
         for seed in range(FIRST_SEED + 1000, FIRST_SEED + 1000 + repeats * RUNS_PER_REPEAT.get(page_path, 1)):
             core_before = _core_seconds(page_path, query, seed)
@@ -117,11 +127,11 @@ def first_visit_ratios(browser, url: str, repeats: int) -> dict[str, list[tuple[
     return ratios
 
 
-def cached_rerun_seconds(repeats: int) -> dict[str, float]:
+def cached_rerun_seconds(repeats: int, cases: dict[str, tuple[str, str]]) -> dict[str, float]:
     from streamlit.testing.v1 import AppTest
 
     results = {}
-    for name, (page_path, query) in LIVE_CASES.items():
+    for name, (page_path, query) in cases.items():
         at = AppTest.from_file(str(ROOT / "pages" / f"{page_path}.py"), default_timeout=300)
         for key, value in (part.split("=") for part in query.split("&")):
             at.query_params[key] = value
@@ -157,7 +167,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--pin", action="store_true", help="run the server and this process on CPU 0 and "
                         "Chromium on CPU 1, as if the viewer's browser were on another machine")
+    parser.add_argument("--epochs", type=int, help="train every live case for this many epochs instead "
+                        "(a smoke run; the figures then mean little)")
     args = parser.parse_args(argv)
+    cases = live_cases(args.epochs)
     executable = CHROMIUM
     if args.pin:
         os.sched_setaffinity(0, {0})  # inherited by the streamlit server started below
@@ -169,12 +182,12 @@ def main(argv: list[str] | None = None) -> None:
         cold = [cold_start_seconds(browser) for _ in range(min(args.repeats, 5))]
         print(f"cold start, `streamlit run` to home interactive: {statistics.median(cold):.2f} s (target < 5 s)")
         with streamlit_server() as url:
-            for name, ratios in live_ratios(browser, url, args.repeats).items():
+            for name, ratios in live_ratios(browser, url, args.repeats, cases).items():
                 print(f"live view / core time, page open, {name}: {_summary(ratios)} (target <= 1.15x)")
-            for name, ratios in first_visit_ratios(browser, url, args.repeats).items():
+            for name, ratios in first_visit_ratios(browser, url, args.repeats, cases).items():
                 print(f"live view / core time, first visit, {name}: {_summary(ratios)}")
         browser.close()
-    for name, seconds in cached_rerun_seconds(args.repeats).items():
+    for name, seconds in cached_rerun_seconds(args.repeats, cases).items():
         print(f"cached run, whole script, {name}: {seconds:.3f} s (target < 0.3 s)")
 
 
