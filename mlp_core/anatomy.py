@@ -27,7 +27,8 @@ import torch
 from .config import Config
 from .data import Dataset
 from .export import PRINT_EVERY, _is_lecture_linear_regression
-from .model import make_loss
+from .components import ACTIVATIONS
+from .model import activation_module, make_loss
 from .trainer import RunResult, Snapshot
 
 Weights = Sequence[tuple[np.ndarray, np.ndarray]]  # (W of shape (out, in), b of shape (out,)) per layer
@@ -37,9 +38,26 @@ THRESHOLD = 0.5  # output > 0.5 is class 1, as the lecture's `(hypothesis > 0.5)
 POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue and red: the sign of a weight or a bias
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # 1 / (1 + e^-z) written as e^(-log(1 + e^-z)): the same value, without overflow for z << 0.
-    return np.exp(-np.logaddexp(0.0, -z))
+def _formula(name: str) -> Callable[[np.ndarray], np.ndarray]:
+    """The activation as torch's own module computes it, in float64 (exact to float32 rounding
+    against the trained float32 network)."""
+    module = activation_module(name)
+    if module is None:
+        return lambda z: np.asarray(z, dtype=np.float64)
+    return lambda z: module(torch.from_numpy(np.asarray(z, dtype=np.float64))).numpy()
+
+
+def _half_point(name: str) -> float:
+    """The z at which the activation's output is 0.5: the registry's closed form, or bisection on
+    [0, 10] (GELU and SiLU dip below 0 for z < 0 but pass 0.5 once, increasing, for z > 0)."""
+    spec = ACTIVATIONS[name]
+    if spec.half_at is not None:
+        return spec.half_at
+    formula, low, high = _formula(name), 0.0, 10.0
+    for _ in range(80):
+        middle = (low + high) / 2
+        low, high = (middle, high) if formula(np.array([middle]))[0] < THRESHOLD else (low, middle)
+    return (low + high) / 2
 
 
 # name -> (the formula torch applies, the pre-activation z at which the output is 0.5).
@@ -47,13 +65,8 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 # sigmoid z_half = 0 (the logit), for tanh atanh(0.5) ≈ 0.549, for relu / leaky_relu /
 # identity z_half = 0.5 — a regression-style output is thresholded at 0.5, not at 0.
 ACTIVATION_FORMULAS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], float]] = {
-    "sigmoid": (_sigmoid, 0.0),
-    "tanh": (np.tanh, float(np.arctanh(THRESHOLD))),
-    "relu": (lambda z: np.maximum(z, 0.0), THRESHOLD),
-    "leaky_relu": (lambda z: np.where(z > 0, z, 0.01 * z), THRESHOLD),  # nn.LeakyReLU's slope
-    "identity": (lambda z: z, THRESHOLD),
-}
-BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # where a unit's value can live
+    name: (_formula(name), _half_point(name)) for name in ACTIVATIONS}
+BOUNDED = {name: spec.bounds for name, spec in ACTIVATIONS.items() if spec.bounds}  # where a unit's value can live
 
 
 # --- forward pass and names ---------------------------------------------------------------

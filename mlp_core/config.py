@@ -20,11 +20,13 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
+from . import components
+
 DATASETS = ("logic_gate", "quadratic", "nine_points")
 GATES = ("and", "or", "xor")
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
-LOSSES = ("bce", "mse", "l1", "sse")
-OPTIMIZERS = ("sgd", "momentum", "adam")
+ACTIVATIONS = tuple(components.ACTIVATIONS)  # every choice comes from the registry
+LOSSES = tuple(components.LOSSES)
+OPTIMIZERS = tuple(components.OPTIMIZERS)
 INITS = ("default", "randn")
 
 MAX_HIDDEN_LAYERS = 8
@@ -78,7 +80,7 @@ FIELDS: dict[str, Field] = {
               "bce: binary cross-entropy; mse: mean squared error; l1: mean absolute error; "
               "sse: sum of squared errors.", choices=LOSSES),
         Field("optimizer", "training", str, "sgd", "Optimizer",
-              "sgd: plain gradient descent; momentum: SGD with momentum 0.9; adam: Adam.",
+              "; ".join(f"{o.name}: {o.description}" for o in components.OPTIMIZERS.values()) + ".",
               choices=OPTIMIZERS),
         Field("learning_rate", "training", float, 1.0, "Learning rate",
               "Step size of each update. Too large and the loss diverges.", low=1e-5, high=100.0,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .config import Config
 from .data import CORNERS, NINE_X, NINE_Y, TRUTH_TABLES
-from .model import ACTIVATIONS, LOSSES, OPTIMIZERS, layer_sizes
+from . import components
+from .model import layer_sizes
 from .presets import DESCRIPTIONS, preset_name
 
 PRINT_EVERY = 100
@@ -72,8 +73,8 @@ def _model(config: Config) -> str:
     for index, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         lines.append(f"    {linear}({n_in}, {n_out}),")
         activation = model.output_activation if index == len(sizes) - 2 else model.activation
-        if ACTIVATIONS[activation][1]:
-            lines.append(f"    {ACTIVATIONS[activation][1]},")
+        if components.ACTIVATIONS[activation].export:
+            lines.append(f"    {components.ACTIVATIONS[activation].export},")
     helper = ""
     if model.init == "randn":
         helper = ("\n\ndef linear(n_in, n_out):\n"
@@ -88,8 +89,8 @@ def _model(config: Config) -> str:
 
 def _training(config: Config) -> str:
     training = config.training
-    setup = (f"criterion = {LOSSES[training.loss][1]}\n"
-             f"optimizer = {OPTIMIZERS[training.optimizer][1].format(lr=_num(training.learning_rate))}\n\n")
+    setup = (f"criterion = {components.LOSSES[training.loss].export}\n"
+             f"optimizer = {components.OPTIMIZERS[training.optimizer].export(_num(training.learning_rate))}\n\n")
     if training.batch_size in (0, config.n_points):
         return setup + (f"for step in range({training.epochs}):\n"
                         "    hypothesis = model(X)\n"

@@ -35,38 +35,51 @@ from typing import Callable, NamedTuple, Sequence
 import torch
 from torch import Tensor, nn
 
+from . import components
 from .config import Config
 from .data import Dataset
 from .model import layer_sizes, linear_layers
 
 Call = Callable[[], object]  # a kernel call with its arguments bound: calling it costs ~2 µs, in C++
 _aten = torch.ops.aten  # the backward kernels autograd calls; `.grad_input` variants write into a buffer
-LEAKY_SLOPE = 0.01  # nn.LeakyReLU's default negative slope
 
 
 class Activation(NamedTuple):
-    """In place: the forward overwrites z with a; the backward turns dL/da into dL/dz, given a.
-    Every backward needs only the result a, so one buffer per layer holds z and then a."""
+    """The kernels of one activation (from its record in mlp_core.components), bound to buffers.
 
-    forward: Callable[[Tensor], object]
-    backward: Callable[[Tensor, Tensor], Call]  # (dL/da, a) -> the bound call
+    An activation whose derivative is a function of its output (sigmoid, tanh, relu, leaky relu)
+    runs in place: one buffer per layer holds z and then a, and the backward reads a. One whose
+    derivative needs z (softplus, GELU, SiLU) keeps z in a buffer of its own (`saves_input`)."""
+
+    forward: Callable[[Tensor, Tensor], Call]  # (z, a) -> the bound call writing a (z is a when in place)
+    backward: Callable[[Tensor, Tensor], Call]  # (dL/da, a or z) -> the bound call writing dL/dz over dL/da
+    saves_input: bool
 
 
-def _in_place(kernel: Callable[..., object], *extra: object) -> Callable[[Tensor, Tensor], Call]:
-    """(dL/da, a) -> the call kernel(dL/da, a, *extra) writing dL/dz over dL/da."""
-    return lambda grad, result: partial(kernel, grad, result, *extra, grad_input=grad)
+def _function(name: str) -> Callable[..., object]:
+    """torch's C binding of an ATen function (torch.sigmoid_, torch._C._nn.gelu, ...): ~1 µs a call."""
+    return getattr(torch, name, None) or getattr(torch._C._nn, name)
 
 
-ACTIVATIONS: dict[str, Activation | None] = {
-    "sigmoid": Activation(Tensor.sigmoid_, _in_place(_aten.sigmoid_backward.grad_input)),  # g·(1 - a)·a
-    "tanh": Activation(Tensor.tanh_, _in_place(_aten.tanh_backward.grad_input)),  # g·(1 - a²)
-    "relu": Activation(Tensor.relu_, _in_place(_aten.threshold_backward.grad_input, 0)),  # g where a > 0
-    # given the result a, not the input z that autograd keeps: a > 0 exactly where z > 0 (the slope is
-    # positive), so the kernel picks g or slope·g alike; self_is_result=False as autograd passes it
-    "leaky_relu": Activation(partial(torch._C._nn.leaky_relu_, negative_slope=LEAKY_SLOPE),
-                             _in_place(_aten.leaky_relu_backward.grad_input, LEAKY_SLOPE, False)),
-    "identity": None,
-}
+def fast_activation(spec: components.Activation) -> Activation | None:
+    """The fast engine's calls for one registry entry; None for identity (no module)."""
+    if spec.module is None:
+        return None
+    args, keywords = spec.kernel_args, dict(spec.keywords)
+    backward = getattr(_aten, spec.backward).grad_input
+    saves_input = spec.saves == "input"
+    if saves_input:
+        kernel = _function(spec.kernel)
+        forward = lambda z, a: partial(kernel, z, *args, **keywords, out=a)  # noqa: E731
+    else:
+        in_place = _function(spec.kernel + "_")
+        forward = lambda z, a: partial(in_place, z, *args, **keywords)  # noqa: E731
+    return Activation(forward, lambda grad, saved: partial(backward, grad, saved, *spec.backward_args,
+                                                           **keywords, grad_input=grad), saves_input)
+
+
+ACTIVATIONS: dict[str, Activation | None] = {name: fast_activation(spec)
+                                             for name, spec in components.ACTIVATIONS.items()}
 
 REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}  # torch's loss kernels take the reduction as a number
 
@@ -170,10 +183,12 @@ class Batch:
     """Every tensor one forward and backward on `rows` points per network needs, allocated once,
     and the calls of one update on them (bound by FastTrainer)."""
 
-    def __init__(self, inputs: Tensor, targets: Tensor, widths: Sequence[int]) -> None:
+    def __init__(self, inputs: Tensor, targets: Tensor, widths: Sequence[int], saves_input: Sequence[bool]) -> None:
         lead = inputs.shape[:-1]  # (rows,) for one network, (seeds, rows) for a sweep
         self.inputs, self.targets, self.rows = inputs, targets, inputs.shape[-2]
-        self.z = [inputs.new_empty(*lead, width) for width in widths]  # each layer's output, activated in place
+        self.z = [inputs.new_empty(*lead, width) for width in widths]  # each layer's output (activated in place)
+        # z before the activation, for those whose backward reads it; else the same buffer as z
+        self.pre = [inputs.new_empty(*lead, width) if keep else out for width, keep, out in zip(widths, saves_input, self.z)]
         self.dz = [inputs.new_empty(*lead, width) for width in widths]  # dL/dz of each layer
         self.one, self.ones = targets.new_ones(()), torch.ones_like(targets)  # dL/dL, overall and per point
         self.inverse_rows = inputs.new_ones(()) / self.rows  # mean's backward: 1/n, rounded as autograd does
@@ -249,7 +264,23 @@ class Adam(SGD):
         self.params.addcdiv_(self.exp_avg, self.denom, value=-step_size)
 
 
-OPTIMIZERS: dict[str, type[SGD]] = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+class RMSprop(SGD):
+    """torch.optim.RMSprop(lr) with its defaults (alpha 0.99, eps 1e-8), in the order of its
+    single-tensor code: s = α·s + (1 − α)·g², p −= lr·g / (√s + ε)."""
+
+    def __init__(self, params: Tensor, grads: Tensor, lr: float, alpha: float = 0.99, eps: float = 1e-8) -> None:
+        super().__init__(params, grads, lr)
+        self.alpha, self.eps = alpha, eps
+        self.square_avg, self.denom = torch.zeros_like(params), torch.empty_like(params)
+
+    def step(self) -> None:
+        self.square_avg.mul_(self.alpha).addcmul_(self.grads, self.grads, value=1 - self.alpha)
+        torch.sqrt(self.square_avg, out=self.denom).add_(self.eps)
+        self.params.addcdiv_(self.grads, self.denom, value=-self.lr)
+
+
+# registry name -> the class that does its arithmetic (components.Optimizer.fast names it)
+OPTIMIZERS: dict[str, type[SGD]] = {name: globals()[spec.fast] for name, spec in components.OPTIMIZERS.items()}
 
 
 class FastTrainer:
@@ -330,13 +361,14 @@ class FastTrainer:
 
     def _batch(self, inputs: Tensor, targets: Tensor) -> Batch:
         """Buffers for these inputs, and the calls of forward, loss and backward bound to them."""
-        batch = Batch(inputs, targets, self.sizes[1:])
+        batch = Batch(inputs, targets, self.sizes[1:], [bool(a and a.saves_input) for a in self.activations])
         h = batch.inputs
-        for weight_t, bias, z, activation in zip(self.weights_t, self.biases, batch.z, self.activations):
+        for weight_t, bias, pre, z, activation in zip(self.weights_t, self.biases, batch.pre, batch.z,
+                                                      self.activations):
             bias = bias if self.batched else bias.view(-1)  # nn.Linear's (out,) bias, the same memory
-            batch.forward.append(partial(self._affine, bias, h, weight_t, out=z))  # z = b + h·Wᵀ, as nn.Linear
+            batch.forward.append(partial(self._affine, bias, h, weight_t, out=pre))  # z = b + h·Wᵀ, as nn.Linear
             if activation:
-                batch.forward.append(partial(activation.forward, z))
+                batch.forward.append(activation.forward(pre, z))
             h = z
         batch.loss = partial(loss_per_network, self.loss, batch.z[-1], batch.targets)
         batch.backward = loss_gradient(self.loss, batch, self.batched) + self._backward_calls(batch)
@@ -347,8 +379,8 @@ class FastTrainer:
         calls: list[Call] = []
         for index in reversed(range(len(self.weights))):
             dz, activation = batch.dz[index], self.activations[index]
-            if activation:
-                calls.append(activation.backward(dz, batch.z[index]))  # dL/da -> dL/dz, in place
+            if activation:  # dL/da -> dL/dz, in place, from a (or z where the derivative needs it)
+                calls.append(activation.backward(dz, batch.pre[index] if activation.saves_input else batch.z[index]))
             # in autograd's order (addmm's backward: input, weight, bias), so a trace compares call by call
             if index:  # the data's own gradient is never needed (autograd skips it too)
                 calls.append(partial(self._matmul, dz, self.weights[index], out=batch.dz[index - 1]))

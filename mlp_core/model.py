@@ -8,35 +8,18 @@ same time never share the global RNG, and a seed gives the lecture's numbers.
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterable
+from typing import Iterable
 
 import torch
 from torch import nn
 
+from . import components
 from .config import ModelConfig, TrainingConfig
 
-# name -> (module factory, its name in an exported script)
-ACTIVATIONS: dict[str, tuple[Callable[[], nn.Module], str]] = {
-    "sigmoid": (nn.Sigmoid, "nn.Sigmoid()"),
-    "tanh": (nn.Tanh, "nn.Tanh()"),
-    "relu": (nn.ReLU, "nn.ReLU()"),
-    "leaky_relu": (nn.LeakyReLU, "nn.LeakyReLU()"),  # slope 0.01
-    "identity": (nn.Identity, ""),  # no module at all: a plain Linear output
-}
-
-LOSSES: dict[str, tuple[Callable[[], nn.Module], str]] = {
-    "bce": (nn.BCELoss, "nn.BCELoss()"),
-    "mse": (nn.MSELoss, "nn.MSELoss()"),
-    "l1": (nn.L1Loss, "nn.L1Loss()"),
-    "sse": (lambda: nn.MSELoss(reduction="sum"), "nn.MSELoss(reduction='sum')"),
-}
-
-OPTIMIZERS: dict[str, tuple[Callable[..., torch.optim.Optimizer], str]] = {
-    "sgd": (lambda params, lr: torch.optim.SGD(params, lr=lr), "torch.optim.SGD(model.parameters(), lr={lr})"),
-    "momentum": (lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9),
-                 "torch.optim.SGD(model.parameters(), lr={lr}, momentum=0.9)"),
-    "adam": (lambda params, lr: torch.optim.Adam(params, lr=lr), "torch.optim.Adam(model.parameters(), lr={lr})"),
-}
+def activation_module(name: str) -> nn.Module | None:
+    """nn.<module>() of the registry's activation (its defaults are the record's parameters)."""
+    spec = components.ACTIVATIONS[name]
+    return getattr(nn, spec.module)() if spec.module else None
 
 
 def layer_sizes(config: ModelConfig, in_features: int) -> list[int]:
@@ -52,8 +35,9 @@ def build_model(config: ModelConfig, in_features: int, generator: torch.Generato
         modules.append(_linear(n_in, n_out, config.init, generator))
         last = index == len(sizes) - 2
         name = config.output_activation if last else config.activation
-        if name != "identity":
-            modules.append(ACTIVATIONS[name][0]())
+        module = activation_module(name)
+        if module is not None:
+            modules.append(module)
     return nn.Sequential(*modules)
 
 
@@ -72,11 +56,13 @@ def _linear(n_in: int, n_out: int, init: str, generator: torch.Generator) -> nn.
 
 
 def make_loss(config: TrainingConfig) -> nn.Module:
-    return LOSSES[config.loss][0]()
+    spec = components.LOSSES[config.loss]
+    return getattr(nn, spec.module)(**spec.parameters)
 
 
 def make_optimizer(config: TrainingConfig, parameters: Iterable[nn.Parameter]) -> torch.optim.Optimizer:
-    return OPTIMIZERS[config.optimizer][0](parameters, config.learning_rate)
+    spec = components.OPTIMIZERS[config.optimizer]
+    return getattr(torch.optim, spec.cls)(parameters, lr=config.learning_rate, **spec.parameters)
 
 
 def linear_layers(model: nn.Module) -> list[nn.Linear]:

@@ -34,6 +34,12 @@ UNIT_SHAPES = {  # what one hidden unit can contribute, by activation
                "network flattens out instead of rising like a parabola.",
     "tanh": "With tanh each unit is a smooth step from −1 to 1: flat far out on both sides — so outside the data "
             "the network flattens out instead of rising like a parabola.",
+    "softplus": "With softplus each unit is a smoothed hinge: near 0 on one side, straight on the other — so "
+                "outside the data the network continues in straight lines.",
+    "gelu": "With GELU each unit is a smoothed hinge with a small dip below 0: straight for large inputs, near 0 "
+            "for very negative ones — outside the data the network continues in straight lines.",
+    "silu": "With SiLU (swish), z·σ(z), each unit is a smoothed hinge with a small dip below 0 — outside the data "
+            "the network continues in straight lines.",
     "identity": "Without an activation every unit is a straight line, and so is their sum: stacked linear layers "
                 "collapse into one linear map.",
 }

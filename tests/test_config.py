@@ -35,7 +35,7 @@ def test_the_field_table_covers_every_config_field():
     (lambda: TrainingConfig(learning_rate=float("nan")), ["learning_rate", "nan"]),
     (lambda: TrainingConfig(epochs=2.5), ["epochs", "2.5", "whole"]),
     (lambda: TrainingConfig(epochs="100"), ["epochs", "'100'", "number"]),
-    (lambda: TrainingConfig(optimizer="rmsprop"), ["optimizer", "rmsprop", "sgd, momentum, adam"]),
+    (lambda: TrainingConfig(optimizer="adagrad"), ["optimizer", "adagrad", "sgd, momentum, rmsprop, adam"]),
     (lambda: ModelConfig(hidden_widths=(10,) * 9), ["hidden_widths", "9 hidden layers", "8"]),
     (lambda: ModelConfig(hidden_widths=(0,)), ["hidden_widths", "between 1 and 256"]),
     (lambda: ModelConfig(hidden_widths=(True,)), ["hidden_widths"]),

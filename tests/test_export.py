@@ -36,6 +36,10 @@ def test_exported_preset_prints_the_core_losses(preset_runs, name):
     {"noise_std": 0.2, "n_samples": 40, "epochs": 201, "hidden_widths": (3,), "activation": "tanh"},
     {"optimizer": "momentum", "learning_rate": 0.1, "epochs": 201, "init": "randn", "gate": "or"},
     {"batch_size": 2, "epochs": 201, "optimizer": "adam", "learning_rate": 0.05},
+    {"activation": "gelu", "optimizer": "rmsprop", "learning_rate": 0.01, "epochs": 201, "hidden_widths": (4,)},
+    {"activation": "softplus", "hidden_widths": (3, 3), "epochs": 201},
+    {"activation": "silu", "noise_std": 0.1, "n_samples": 20, "batch_size": 6, "epochs": 201, "optimizer": "rmsprop",
+     "learning_rate": 0.005},
 ])
 def test_exported_custom_configs_print_the_core_losses(changes):
     config = PRESETS["xor-2-2-1"].replace(**changes)

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from exactness import assert_same_losses
-from mlp_core import PRESETS, run, train
+from mlp_core import PRESETS, components, run, train
 from mlp_core.fast import FastTrainer
 from mlp_core.trainer import draw_data_and_model
 
@@ -20,12 +20,14 @@ QUADRATIC = PRESETS["quadratic-small-sgd"].replace(n_samples=40, epochs=25, lear
 
 
 def _cases():
-    for activation in ("sigmoid", "tanh", "relu", "leaky_relu", "identity"):
+    for activation in components.ACTIVATIONS:  # every registry entry, as a hidden and as an output activation
         yield f"hidden-{activation}", XOR.replace(activation=activation)
+        if activation != "identity":
+            yield f"output-{activation}-mse", QUADRATIC.replace(output_activation=activation, loss="mse")
     for output, loss in (("identity", "mse"), ("identity", "l1"), ("identity", "sse"), ("relu", "mse"),
                          ("leaky_relu", "l1"), ("tanh", "sse"), ("sigmoid", "mse")):
         yield f"output-{output}-{loss}", QUADRATIC.replace(output_activation=output, loss=loss)
-    for optimizer in ("sgd", "momentum", "adam"):
+    for optimizer in components.OPTIMIZERS:
         for batch_size in (0, 8, 12, 1):  # full, dividing 40, leaving a last batch of 4, one point
             yield f"{optimizer}-batch{batch_size}", QUADRATIC.replace(
                 optimizer=optimizer, batch_size=batch_size, loss="mse", learning_rate=1e-4,

@@ -19,7 +19,7 @@ import pytest
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from mlp_core import PRESETS
+from mlp_core import PRESETS, components
 from mlp_core.config import TrainingConfig
 from mlp_core.fast import OPTIMIZERS as FAST_OPTIMIZERS, FastTrainer, aligned_offsets, loss_per_network
 from mlp_core.model import make_loss, make_optimizer
@@ -28,8 +28,8 @@ from mlp_core.trainer import draw_data_and_model
 # The kernels of a layer's forward and backward. Everything else either moves no numbers (views,
 # detach) or is the loss, whose value and gradient are compared by value elsewhere.
 BOUNDARY = 64  # bytes: where PyTorch's CPU allocator starts every tensor it makes
-LAYER_KERNELS = {"addmm", "mm", "sum", "relu", "threshold_backward", "sigmoid", "sigmoid_backward",
-                 "tanh", "tanh_backward", "leaky_relu", "leaky_relu_backward"}
+LAYER_KERNELS = {"addmm", "mm", "sum"} | {name for spec in components.ACTIVATIONS.values()
+                                          for name in (spec.kernel, spec.backward) if name}
 
 
 def describe(value):
@@ -86,12 +86,15 @@ def _cases():
     for name in PRESETS:
         yield name, PRESETS[name]
     base = PRESETS["xor-2-2-1"].replace(hidden_widths=(3, 2), epochs=5)
-    for activation in ("tanh", "relu", "leaky_relu", "identity"):
-        yield f"xor-{activation}", base.replace(activation=activation)
     quadratic = PRESETS["quadratic-wide-adam"].replace(epochs=5)
-    for output, loss in (("identity", "mse"), ("identity", "sse"), ("sigmoid", "mse"), ("tanh", "l1")):
+    for activation in components.ACTIVATIONS:  # every registry entry, hidden and at the output
+        yield f"xor-{activation}", base.replace(activation=activation)
+        yield f"quadratic-wide-{activation}-{activation}-mse", quadratic.replace(
+            activation=activation, output_activation=activation, loss="mse")
+    for output, loss in (("identity", "mse"), ("identity", "sse"), ("tanh", "l1")):
         yield f"quadratic-{output}-{loss}", quadratic.replace(output_activation=output, loss=loss)
-    yield "quadratic-wide-momentum", quadratic.replace(optimizer="momentum")
+    for optimizer in components.OPTIMIZERS:  # the optimizer is not in the trace; its data is
+        yield f"quadratic-wide-{optimizer}", quadratic.replace(optimizer=optimizer)
 
 
 CASES = list(_cases())

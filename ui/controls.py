@@ -24,11 +24,13 @@ CUSTOM = "custom"
 # 1-2-5 steps over the learning-rate range: every preset's rate is on it, and a log slider
 # needs discrete stops to be usable on a projector.
 LEARNING_RATES = tuple(m * 10.0**e for e in range(-5, 2) for m in (1, 2, 5)) + (100.0,)
+# Every registry entry's label (tests/test_registry.py keeps the keys equal to the registry's names).
 CHOICE_LABELS = {
-    "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "identity": "identity (none)",
+    "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "softplus": "softplus",
+    "gelu": "GELU", "silu": "SiLU (swish)", "identity": "identity (none)",
     "bce": "BCE (cross-entropy)", "mse": "MSE (mean squared)", "l1": "L1 (mean absolute)", "sse": "SSE (sum of squares)",
-    "sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam", "and": "AND", "or": "OR", "xor": "XOR",
-    "default": "PyTorch default", "randn": "randn",
+    "sgd": "SGD", "momentum": "SGD + momentum 0.9", "rmsprop": "RMSprop", "adam": "Adam",
+    "and": "AND", "or": "OR", "xor": "XOR", "default": "PyTorch default", "randn": "randn",
 }
 
 
