@@ -37,7 +37,7 @@ def preset_runs():
 @pytest.fixture(scope="session")
 def app_url():
     """The app served by `streamlit run` on a free port, for the whole test session."""
-    from browser import chromium_available, streamlit_server
+    from ui.browser import chromium_available, streamlit_server
 
     if not chromium_available():
         if os.environ.get("CI"):
@@ -50,7 +50,7 @@ def app_url():
 @pytest.fixture(scope="session")
 def chromium():
     """One headless Debian Chromium for the session, driven by Playwright."""
-    from browser import CHROMIUM, CHROMIUM_ARGS
+    from ui.browser import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import screenshot, wait_until_idle
+from ui.browser import screenshot, wait_until_idle
 from ui import theme
 
 pytestmark = pytest.mark.browser

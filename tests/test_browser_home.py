@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import screenshot, wait_until_idle
+from ui.browser import screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import no_exception, screenshot, wait_for_charts, wait_until_idle, watch_views, watched_views
+from ui.browser import no_exception, screenshot, wait_for_charts, wait_until_idle, watch_views, watched_views
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser import screenshot, wait_until_idle, watch_views, watched_views
+from ui.browser import screenshot, wait_until_idle, watch_views, watched_views
 
 pytestmark = pytest.mark.browser
 

@@ -29,13 +29,11 @@ import argparse
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 LIVE_CASES = {  # page, query string: short enough to repeat, long enough to be a real run
     "E1 xor-2-2-1 (10001 epochs)": ("perceptron_xor", "hidden_widths=2&epochs=10001"),
@@ -85,7 +83,7 @@ def live_cases(epochs: int | None = None) -> dict[str, tuple[str, str]]:
 def live_ratios(browser, url: str, repeats: int, cases: dict[str, tuple[str, str]]
                 ) -> dict[str, list[tuple[float, float, float]]]:
     """Runs watched in an open page: the seed changes in the sidebar and the new run trains live."""
-    from browser import wait_until_idle
+    from ui.browser import wait_until_idle
 
     ratios = {}
     for name, (page_path, query) in cases.items():
@@ -111,7 +109,7 @@ def live_ratios(browser, url: str, repeats: int, cases: dict[str, tuple[str, str
 def first_visit_ratios(browser, url: str, repeats: int, cases: dict[str, tuple[str, str]]
                        ) -> dict[str, list[tuple[float, float, float]]]:
     """Runs that start as a new tab opens the page: the browser loads the app while training runs."""
-    from browser import wait_until_idle
+    from ui.browser import wait_until_idle
 
     ratios = {}
     for name, (page_path, query) in cases.items():
@@ -146,7 +144,7 @@ def cached_rerun_seconds(repeats: int, cases: dict[str, tuple[str, str]]) -> dic
 
 
 def cold_start_seconds(browser) -> float:
-    from browser import streamlit_server, wait_until_idle
+    from ui.browser import streamlit_server, wait_until_idle
 
     settle = 0.3  # how long the page must stay idle to count as done; not part of the start-up
     started = time.perf_counter()
@@ -160,7 +158,7 @@ def cold_start_seconds(browser) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+    from ui.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
     from playwright.sync_api import sync_playwright
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -1,4 +1,5 @@
-"""Real-browser support: `streamlit run` on a free port and Debian's headless Chromium via Playwright.
+"""Real-browser support for the browser tests and `python -m ui.bench`: `streamlit run` on a free
+port and Debian's headless Chromium via Playwright.
 
 Never `playwright install`: the browser is /usr/bin/chromium from apt (the README's test command
 installs it). Screenshots go to the git-ignored screenshots/ folder.
