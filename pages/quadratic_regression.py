@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from mlp_core.data import dataset_for
 from mlp_core.model import last_hidden_contributions
-from ui import charts, sweeps
+from lessons.quadratic import charts as fit_charts
+from lessons.quadratic.analysis import UNIT_SHAPES, noise_floor
+from lessons.quadratic.sweep import regression_panel
+from ui import charts
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
 from ui.live import Frame, Slot, Throttle, show_run
@@ -23,32 +24,6 @@ CONTROLS = PageControls(
     limits={"noise_std": (0.0, 20.0), "x_limit": (1.0, 50.0), "n_samples": (10, 5000), "epochs": (1, 50_000)},
     choices={"loss": ("l1", "mse", "sse")},
 )
-
-
-UNIT_SHAPES = {  # what one hidden unit can contribute, by activation
-    "relu": "With ReLU each unit is a hinge: flat on one side of its kink, straight on the other — so outside "
-            "the data the network continues in straight lines, not a parabola.",
-    "leaky_relu": "With leaky ReLU each unit is a bent line: slope 0.01 on one side of its kink, straight on the "
-                  "other — outside the data the network continues in straight lines.",
-    "sigmoid": "With sigmoid each unit is a smooth step: flat far out on both sides — so outside the data the "
-               "network flattens out instead of rising like a parabola.",
-    "tanh": "With tanh each unit is a smooth step from −1 to 1: flat far out on both sides — so outside the data "
-            "the network flattens out instead of rising like a parabola.",
-    "softplus": "With softplus each unit is a smoothed hinge: near 0 on one side, straight on the other — so "
-                "outside the data the network continues in straight lines.",
-    "gelu": "With GELU each unit is a smoothed hinge with a small dip below 0: straight for large inputs, near 0 "
-            "for very negative ones — outside the data the network continues in straight lines.",
-    "silu": "With SiLU (swish), z·σ(z), each unit is a smoothed hinge with a small dip below 0 — outside the data "
-            "the network continues in straight lines.",
-    "identity": "Without an activation every unit is a straight line, and so is their sum: stacked linear layers "
-                "collapse into one linear map.",
-}
-
-
-def noise_floor(config) -> float | None:
-    """The loss a perfect fit of x² + 3 still pays on average, because of the noise."""
-    std, loss = config.data.noise_std, config.training.loss
-    return {"l1": std * math.sqrt(2 / math.pi), "mse": std**2, "sse": config.n_points * std**2}[loss] if std else None
 
 
 ensure_entrypoint()
@@ -73,7 +48,7 @@ slow_views = Throttle()  # the metrics: at most once a second while training (th
 def draw(frame: Frame) -> None:
     """Fill the fit, loss and metrics areas: while training, and once for the finished run."""
     fit = frame.snapshot.grid_outputs if frame.snapshot is not None else None
-    charts.render(fit_area, fit_spec, points=points, truth=truth, fit=charts.fit_curve(grid, fit))
+    charts.render(fit_area, fit_spec, points=points, truth=truth, fit=fit_charts.fit_curve(grid, fit))
     charts.render(loss_area, loss_spec, loss=charts.loss_frame(frame.losses), refs=references)
     if len(frame.losses) and (frame.done or slow_views()):
         final = float(frame.losses[-1])
@@ -87,10 +62,10 @@ def draw(frame: Frame) -> None:
 dataset = dataset_for(config)  # drawn as training will draw it, so the live charts show the data at once
 inputs, targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).numpy()
 grid = dataset.grid.squeeze(1).numpy()
-points, truth = charts.fit_points(inputs, targets), charts.truth_curve(grid)  # the same all run: converted once
+points, truth = fit_charts.fit_points(inputs, targets), fit_charts.truth_curve(grid)  # the same all run: converted once
 references = charts.arrow_bytes(charts.reference_frame(*(((floor, f"noise floor {floor:.3g}"),) if floor else ())))
-fit_spec = charts.fit_spec((float(grid.min()), float(grid.max())),
-                           charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points),
+fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())),
+                           fit_charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points),
                            dataset.train_range)
 loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
 result = show_run(config, draw, key="quad")
@@ -103,10 +78,10 @@ if result is not None and len(result.losses):
             st.info("With no hidden layer the network is one straight line: w·x + b.")
         else:
             st.markdown("The fit is the **sum of these curves** plus the output bias. " + UNIT_SHAPES[config.model.activation])
-            st.altair_chart(charts.units_chart(grid, contributions, result.dataset.train_range), width="stretch")
+            st.altair_chart(fit_charts.units_chart(grid, contributions, result.dataset.train_range), width="stretch")
     if st.toggle("Seed sweep: the same settings from many seeds, all at once", key="quad.show_sweep"):
         st.markdown("Every seed draws its own data and initial weights. Where the band is wide, the fit "
                     "depends on luck; outside the data it is widest. (The dots are this run's data.)")
         n_seeds = st.slider("Seeds", 5, 50, 10, step=5, key="quad.sweep_seeds")
-        sweeps.regression_panel(config, inputs, targets, dataset.train_range, n_seeds)
+        regression_panel(config, inputs, targets, dataset.train_range, n_seeds)
     export_panel(result, "quadratic_" + "-".join(map(str, (1, *config.model.hidden_widths, 1))))

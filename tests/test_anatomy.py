@@ -1,4 +1,4 @@
-"""The anatomy data behind the Perceptron & XOR page: checked by hand and against torch and the script."""
+"""The anatomy data behind the Perceptron & XOR page (lessons/xor/analysis.py and diagram.py): checked by hand and against torch and the script."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ import torch
 
 from mlp_core import PRESETS, export_script, run
 from mlp_core import config as config_module
-from mlp_core.anatomy import (ACTIVATION_FORMULAS, NEGATIVE, POSITIVE, boundary_grid, decision_contour,
-                              hidden_plane_grid, hidden_space, layer_activations, lecture_printout,
-                              network_diagram, network_dot, node_names, perceptron_line, weights_table)
+from lessons.xor.analysis import (ACTIVATION_FORMULAS, boundary_grid, decision_contour, hidden_plane_grid,
+                                  hidden_space, layer_activations, node_names, perceptron_line)
+from lessons.xor.diagram import NEGATIVE, POSITIVE, network_diagram, network_dot, weights_table
 from mlp_core.model import build_model
+from mlp_core.printout import lecture_printout
 
 XOR = PRESETS["xor-2-2-1"]
 CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -335,7 +336,7 @@ def test_printout_numbers_are_the_runs_numbers():
 
 
 def test_anatomy_imports_no_drawing_library():
-    from mlp_core import anatomy
+    from lessons.xor import analysis as anatomy
 
     tree = ast.parse(open(anatomy.__file__, encoding="utf-8").read())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)

@@ -193,8 +193,8 @@ def test_the_fit_charts_range_comes_from_the_config_not_the_seed():
     import numpy as np
 
     from mlp_core import PRESETS, Config
+    from lessons.quadratic import charts
     from mlp_core.data import dataset_for
-    from ui import charts
 
     base = PRESETS["quadratic-wide-adam"]
     specs, outside, total = set(), 0, 0

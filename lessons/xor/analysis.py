@@ -1,8 +1,9 @@
-"""The anatomy of a trained network, as data for the "Perceptron & XOR" page.
+"""The XOR lesson's analysis: the anatomy of a trained network, as data (pure: no streamlit, no altair).
 
 Everything here is computed from a snapshot's weights (a tuple of `(W, b)` numpy pairs, `W` of
 shape (out, in), one per Linear layer) and the config's activation names — never from pictures.
-The page turns the results into a heatmap, lines, a Graphviz chart and tables.
+The lesson's views turn the results into a heatmap, lines and tables; lessons/xor/diagram.py
+draws the network.
 
 Naming, shared by every function: layer 0 holds the inputs `x1, x2` (`x` when there is one),
 hidden layer `l` (1-based, as in the diagram) holds units `h{l}_{i}` with `i` 1-based, and the
@@ -17,6 +18,7 @@ output unit of an MLP.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -24,18 +26,19 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import Config
-from .data import Dataset
-from .export import PRINT_EVERY, _is_lecture_linear_regression
-from .components import ACTIVATIONS
-from .model import activation_module, make_loss
-from .trainer import RunResult, Snapshot
+from mlp_core.components import ACTIVATIONS
+from mlp_core.config import Config
+from mlp_core.data import Dataset
+from mlp_core.model import activation_module
+from mlp_core.printout import THRESHOLD
+from mlp_core.trainer import Snapshot
+
+LN2 = math.log(2)  # the BCE loss of answering 0.5 everywhere: the plateau of a net that has not decided yet
+PERCEPTRON_CEILING = 0.75  # the best accuracy any line reaches on the four XOR points
 
 Weights = Sequence[tuple[np.ndarray, np.ndarray]]  # (W of shape (out, in), b of shape (out,)) per layer
 Line = tuple[np.ndarray, np.ndarray]  # (first coordinates, second coordinates) of the two endpoints
 
-THRESHOLD = 0.5  # output > 0.5 is class 1, as the lecture's `(hypothesis > 0.5).float()`
-POSITIVE, NEGATIVE = "#2563eb", "#dc2626"  # blue and red: the sign of a weight or a bias
 
 
 def _formula(name: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -227,119 +230,6 @@ def _axis_bounds(values: np.ndarray, activation: str) -> tuple[float, float]:
     return low - margin, high + margin
 
 
-# --- the network diagram ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Node:
-    """One neuron: `layer` 0 for inputs, `index` 0-based within its layer."""
-
-    name: str  # "x1", "h1_2", "ŷ": also its id in the DOT text
-    layer: int
-    index: int
-    activation: str | None  # None for inputs
-    bias: float | None  # None for inputs
-
-
-@dataclass(frozen=True)
-class Edge:
-    """One connection: `weight` is W[target index, source index] of Linear layer `layer` (1-based)."""
-
-    source: str
-    target: str
-    layer: int
-    weight: float
-
-
-@dataclass(frozen=True)
-class Diagram:
-    """A network as neurons and weighted connections, in layer order."""
-
-    nodes: tuple[Node, ...]
-    edges: tuple[Edge, ...]
-
-
-def network_diagram(weights: Weights, config: Config) -> Diagram:
-    """Nodes (with biases and activations) and edges (with weights) of the network."""
-    names = node_names(weights)
-    nodes = [Node(name, 0, i, None, None) for i, name in enumerate(names[0])]
-    edges = []
-    for layer, ((W, b), activation) in enumerate(zip(weights, _activation_names(config, len(weights))), start=1):
-        for i, name in enumerate(names[layer]):
-            nodes.append(Node(name, layer, i, activation, float(b[i])))
-            edges += [Edge(source, name, layer, float(W[i, k])) for k, source in enumerate(names[layer - 1])]
-    return Diagram(tuple(nodes), tuple(edges))
-
-
-BIG_NETWORK = 40  # edges; above this, edge labels would overlap: tooltips only, thinner faded lines
-
-
-def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
-    """Graphviz DOT text, left to right: colour = sign, thickness = |weight|, biases on the nodes.
-
-    Edge penwidth grows linearly with |w| / max |w|: 0.5 to 6 for a small network, 0.3 to 3 for a
-    big one (more than 40 edges, e.g. 2-10-10-10-1 with 230), where weak edges also fade
-    (alpha) so the strong paths stand out. `edge_labels` (default: small networks only) prints
-    each weight on its edge; every edge and node has a tooltip with the exact values either way.
-    """
-    big = len(diagram.edges) > BIG_NETWORK
-    show_labels = not big if edge_labels is None else edge_labels
-    thinnest, thickest = (0.3, 3.0) if big else (0.5, 6.0)
-    largest = max((abs(e.weight) for e in diagram.edges), default=0.0) or 1.0
-    lines = ["digraph network {",
-             f'  graph [rankdir=LR, splines=line, ordering=out, bgcolor="transparent", '
-             f'ranksep={1.2 if big else 1.6}, nodesep={0.08 if big else 0.4}];',
-             f'  node [shape=circle, fixedsize=true, width={0.7 if big else 0.9}, '
-             f'fontname="Helvetica", fontsize={9 if big else 12}, style=filled, fillcolor="white"];',
-             f'  edge [arrowsize={0.3 if big else 0.6}, fontname="Helvetica", fontsize=10];']
-    for layer in sorted({n.layer for n in diagram.nodes}):
-        members = " ".join(_node_dot(n) for n in diagram.nodes if n.layer == layer)
-        lines.append(f"  {{ rank=same; {members} }}")  # one column per layer
-    for e in diagram.edges:
-        share = abs(e.weight) / largest
-        colour = (POSITIVE if e.weight >= 0 else NEGATIVE) + (f"{round(64 + 191 * share):02x}" if big else "")
-        attributes = {"color": colour, "penwidth": f"{thinnest + (thickest - thinnest) * share:.2f}",
-                      "tooltip": f"{e.source} → {e.target}: w = {e.weight:.6g}"}
-        if show_labels:
-            attributes["label"] = f"{e.weight:.2f}"
-        lines.append(f"  {_quote(e.source)} -> {_quote(e.target)} [{_attributes(attributes)}];")
-    return "\n".join(lines + ["}"]) + "\n"
-
-
-def _node_dot(node: Node) -> str:
-    """One node statement: inputs show their name, neurons also their bias (border = bias sign)."""
-    if node.bias is None:
-        return f'{_quote(node.name)} [{_attributes({"label": node.name, "tooltip": f"input {node.name}"})}];'
-    attributes = {"label": f"{node.name}\\nb={node.bias:.2f}", "color": POSITIVE if node.bias >= 0 else NEGATIVE,
-                  "tooltip": f"{node.name}: {node.activation}(Σ w·in + b), b = {node.bias:.6g}"}
-    return f"{_quote(node.name)} [{_attributes(attributes)}];"
-
-
-def _quote(text: str) -> str:
-    """A DOT string literal (quotes escaped; a backslash-n already in the text stays a line break)."""
-    return '"' + text.replace('"', '\\"') + '"'
-
-
-def _attributes(attributes: dict[str, str]) -> str:
-    return ", ".join(f"{key}={_quote(value)}" for key, value in attributes.items())
-
-
-def weights_table(weights: Weights) -> list[dict]:
-    """One row per weight, then the layer's biases: layer, parameter, from, to, weight.
-
-    `parameter` names the entry as in the maths (W1[0,1] is row 0, column 1 of the first layer's
-    W); bias rows have `from` = "bias" and the bias value in `weight`.
-    """
-    names = node_names(weights)
-    rows = []
-    for layer, (W, b) in enumerate(weights, start=1):
-        for i, target in enumerate(names[layer]):
-            rows += [{"layer": layer, "parameter": f"W{layer}[{i},{k}]", "from": source, "to": target,
-                      "weight": float(W[i, k])} for k, source in enumerate(names[layer - 1])]
-        rows += [{"layer": layer, "parameter": f"b{layer}[{i}]", "from": "bias", "to": target,
-                  "weight": float(b[i])} for i, target in enumerate(names[layer])]
-    return rows
-
-
 # --- the decision boundary heatmap ----------------------------------------------------------
 
 def boundary_grid(snapshot: Snapshot, dataset: Dataset) -> pd.DataFrame:
@@ -434,65 +324,44 @@ def hidden_plane_grid(weights: Weights, config: Config, inputs, units: tuple[int
                          "h_b_low": c - half_b, "h_b_high": c + half_b})
 
 
-# --- the lecture's printout ----------------------------------------------------------------
+# --- the run as a whole -----------------------------------------------------------------------
 
-MAX_POINTS_SHOWN = 16  # the exported script prints hypothesis and prediction only for this few
-
-
-@dataclass(frozen=True, eq=False)
-class Printout:
-    """What the lecture's script prints for a run, as numbers and as text.
-
-    `losses` is exactly `result.losses[::every]`, at `steps`. After training: for classification
-    the hypothesis (output per input), predicted class (output > 0.5, as 0.0 / 1.0) and accuracy;
-    for regression the final loss (and w, b for the linear-regression-from-scratch script). A
-    diverged run has only the finite losses and nothing after them.
-    """
-
-    steps: np.ndarray
-    losses: np.ndarray
-    targets: np.ndarray
-    hypothesis: np.ndarray | None = None
-    predicted: np.ndarray | None = None
-    accuracy: float | None = None
-    final_loss: float | None = None  # regression: criterion(model(X), Y) after training
-    line_fit: tuple[float, float] | None = None  # E7: the fitted (w, b)
-    show_points: bool = True  # whether hypothesis and predicted are printed (≤ 16 points)
-
-    def lines(self) -> list[str]:
-        """The printed lines, formatted as Python's print formats them (floats in repr)."""
-        lines = [f"{step} {float(loss)!r}" for step, loss in zip(self.steps, self.losses)]
-        if self.line_fit is not None:
-            return lines + [f"w = {self.line_fit[0]!r} b = {self.line_fit[1]!r}"]
-        if self.final_loss is not None:
-            return lines + [f"Final loss: {self.final_loss!r}"]
-        if self.accuracy is None:
-            return lines  # diverged: the script would go on printing nan
-        if self.show_points:
-            lines += ["", f"Hypothesis: {[float(v) for v in self.hypothesis]}",
-                      f"Predicted: {[float(v) for v in self.predicted]}"]
-        return lines + [f"Accuracy: {self.accuracy!r}"]
-
-    def text(self) -> str:
-        """The whole printout, one line per print() call, ending with a newline."""
-        return "\n".join(self.lines()) + "\n"
+def plateau_exit(losses: np.ndarray, near: float = 0.01, below: float = 0.1) -> int | None:
+    """The first epoch at which the loss, after sitting within `near` of ln 2, falls `below` under it."""
+    losses = np.asarray(losses)
+    on_plateau = np.flatnonzero(np.abs(losses - LN2) < near)
+    if not len(on_plateau):
+        return None
+    left = np.flatnonzero(losses[on_plateau[0]:] < LN2 - below)
+    return int(on_plateau[0] + left[0]) if len(left) else None
 
 
-def lecture_printout(result: RunResult, every: int = PRINT_EVERY) -> Printout:
-    """The numbers the lecture's script prints for this run (`export_script` prints the same text)."""
-    losses = np.asarray(result.losses)[::every]
-    targets = result.dataset.targets.squeeze(1).numpy().astype(np.float64)
-    printout = Printout(np.arange(0, len(result.losses), every), losses, targets)
-    if result.status != "finished":
-        return printout
-    config = result.config
-    if config.data.task == "classification":
-        hypothesis = result.hypothesis()
-        return Printout(printout.steps, losses, targets, hypothesis, (hypothesis > THRESHOLD).astype(np.float32),
-                        result.accuracy, show_points=len(targets) <= MAX_POINTS_SHOWN)
-    if _is_lecture_linear_regression(config):
-        W, b = (p.detach() for p in result.model.parameters())
-        return Printout(printout.steps, losses, targets, line_fit=(W.item(), b.item()))
-    with torch.no_grad():
-        final = make_loss(config.training)(result.model(result.dataset.inputs), result.dataset.targets).item()
-    return Printout(printout.steps, losses, targets, final_loss=final)
+def snapshot_accuracy(snapshot: Snapshot, config: Config, dataset: Dataset) -> float:
+    """Accuracy on the training points of the network as it was at the snapshot."""
+    outputs = layer_activations(snapshot.weights, config, dataset.inputs.numpy())[-1][:, 0]
+    return float(np.mean((outputs > 0.5) == (dataset.targets.numpy()[:, 0] > 0.5)))
+
+
+# --- what a configuration shows ------------------------------------------------------------
+
+WHY = {
+    "xor": "**No straight line can separate XOR**: a line w₁x₁ + w₂x₂ + b = 0 with (0,1) and (1,0) on the "
+           "class-1 side (w₂ + b > 0, w₁ + b > 0) and (0,0) on the other (b < 0) has w₁ + w₂ + b > −b > 0, "
+           "so (1,1) lands on the class-1 side too. The best a line can do is 3 of 4 points (0.75); trained "
+           "with BCE it settles for ŷ = 0.5 everywhere, a loss of ln 2 ≈ 0.693.",
+    "and": "**AND is linearly separable**: one line cuts (1,1) off from the other three corners, and the "
+           "perceptron finds it.",
+    "or": "**OR is linearly separable**: one line cuts (0,0) off from the other three corners, and the "
+          "perceptron finds it.",
+}
+
+
+def lesson(config) -> str:
+    """One sentence on what this configuration shows."""
+    if config.model.depth == 0:
+        return WHY[config.data.gate]
+    widths = "-".join(str(w) for w in (2, *config.model.hidden_widths, 1))
+    layers = "its hidden layer maps" if config.model.depth == 1 else "its hidden layers map"
+    return (f"**The MLP {widths}** bends the boundary: {layers} the four corners to new points "
+            f"where one line does separate the classes — see *Hidden space* below. Trained by "
+            f"backpropagation, it often sits on the ln 2 plateau before it finds that map.")

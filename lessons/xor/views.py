@@ -1,8 +1,8 @@
-"""Chart specs and data of the Perceptron & XOR page.
+"""Chart specs and data of the Perceptron & XOR lesson.
 
 Same contract as `ui.charts`: every spec is built once per set of static parameters with named
 datasets (`alt.NamedData`) and cached; a redraw only sends DataFrames through `charts.render`.
-The data frames are built from `mlp_core.anatomy` (which knows the maths) and hold finite numbers
+The data frames are built from `lessons.xor.analysis` (which knows the maths) and hold finite numbers
 only. Datasets by name:
 
     boundary_spec: cells (heatmap), contour (0.5 line segments), undecided (the same, dashed, when
@@ -16,7 +16,6 @@ only. Datasets by name:
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,7 +24,11 @@ import numpy as np
 import pandas as pd
 
 from mlp_core import Config, Dataset, Snapshot
-from mlp_core.anatomy import (
+from ui import charts, theme
+
+from .analysis import (
+    LN2,
+    PERCEPTRON_CEILING,
     HiddenSpace,
     boundary_grid,
     decision_contour,
@@ -35,12 +38,7 @@ from mlp_core.anatomy import (
     perceptron_line,
 )
 from mlp_core.data import CORNERS, TRUTH_TABLES
-from mlp_core.export import PRINT_EVERY
 
-from . import charts, theme
-
-LN2 = math.log(2)  # the BCE loss of answering 0.5 everywhere: the plateau of a net that has not decided yet
-PERCEPTRON_CEILING = 0.75  # the best accuracy any line reaches on the four XOR points
 CLASS_NAMES = ("class 0", "class 1")
 SEGMENT_COLUMNS = ["a1", "a2", "b1", "b2"]  # a segment from (a1, a2) to (b1, b2)
 
@@ -221,16 +219,6 @@ def marker_frame(epoch: int | None) -> pd.DataFrame:
     return pd.DataFrame({"epoch": [] if epoch is None else [float(epoch)]}, dtype=float)
 
 
-def plateau_exit(losses: np.ndarray, near: float = 0.01, below: float = 0.1) -> int | None:
-    """The first epoch at which the loss, after sitting within `near` of ln 2, falls `below` under it."""
-    losses = np.asarray(losses)
-    on_plateau = np.flatnonzero(np.abs(losses - LN2) < near)
-    if not len(on_plateau):
-        return None
-    left = np.flatnonzero(losses[on_plateau[0]:] < LN2 - below)
-    return int(on_plateau[0] + left[0]) if len(left) else None
-
-
 # --- the hidden space -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -325,11 +313,6 @@ def _cover(bound: tuple[float, float], values: np.ndarray) -> tuple[float, float
 
 # --- printout and numbers -----------------------------------------------------------------------
 
-def live_printout(losses: np.ndarray, every: int = PRINT_EVERY) -> str:
-    """The lecture's loss lines printed so far ("step loss", every 100 steps)."""
-    return "".join(f"{step} {float(loss)!r}\n" for step, loss in zip(range(0, len(losses), every), losses[::every]))
-
-
 def corner_outputs(weights, config: Config) -> pd.DataFrame:
     """The network's output at the four exact corners: the gate's truth table as the net sees it."""
     corners = np.array(CORNERS)
@@ -337,9 +320,3 @@ def corner_outputs(weights, config: Config) -> pd.DataFrame:
     return pd.DataFrame({"x1": corners[:, 0], "x2": corners[:, 1],
                          "target": TRUTH_TABLES[config.data.gate], "output ŷ": charts.finite(outputs),
                          "predicted (ŷ > 0.5)": (outputs > 0.5).astype(float)})
-
-
-def snapshot_accuracy(snapshot: Snapshot, config: Config, dataset: Dataset) -> float:
-    """Accuracy on the training points of the network as it was at the snapshot."""
-    outputs = layer_activations(snapshot.weights, config, dataset.inputs.numpy())[-1][:, 0]
-    return float(np.mean((outputs > 0.5) == (dataset.targets.numpy()[:, 0] > 0.5)))

@@ -1,0 +1,31 @@
+"""The quadratic lesson's analysis (pure): what a fit of y = x² + 3 + noise can reach, and what one
+hidden unit of each activation can contribute to it."""
+
+from __future__ import annotations
+
+import math
+
+UNIT_SHAPES = {  # what one hidden unit can contribute, by activation
+    "relu": "With ReLU each unit is a hinge: flat on one side of its kink, straight on the other — so outside "
+            "the data the network continues in straight lines, not a parabola.",
+    "leaky_relu": "With leaky ReLU each unit is a bent line: slope 0.01 on one side of its kink, straight on the "
+                  "other — outside the data the network continues in straight lines.",
+    "sigmoid": "With sigmoid each unit is a smooth step: flat far out on both sides — so outside the data the "
+               "network flattens out instead of rising like a parabola.",
+    "tanh": "With tanh each unit is a smooth step from −1 to 1: flat far out on both sides — so outside the data "
+            "the network flattens out instead of rising like a parabola.",
+    "softplus": "With softplus each unit is a smoothed hinge: near 0 on one side, straight on the other — so "
+                "outside the data the network continues in straight lines.",
+    "gelu": "With GELU each unit is a smoothed hinge with a small dip below 0: straight for large inputs, near 0 "
+            "for very negative ones — outside the data the network continues in straight lines.",
+    "silu": "With SiLU (swish), z·σ(z), each unit is a smoothed hinge with a small dip below 0 — outside the data "
+            "the network continues in straight lines.",
+    "identity": "Without an activation every unit is a straight line, and so is their sum: stacked linear layers "
+                "collapse into one linear map.",
+}
+
+
+def noise_floor(config) -> float | None:
+    """The loss a perfect fit of x² + 3 still pays on average, because of the noise."""
+    std, loss = config.data.noise_std, config.training.loss
+    return {"l1": std * math.sqrt(2 / math.pi), "mse": std**2, "sse": config.n_points * std**2}[loss] if std else None

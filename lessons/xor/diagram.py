@@ -1,0 +1,122 @@
+"""The network diagram of the XOR lesson: neurons and weighted connections as data, and the
+Graphviz text that draws them (colour = sign, thickness = |weight|, biases on the nodes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlp_core.config import Config
+from ui.theme import NEGATIVE, POSITIVE
+
+from .analysis import Weights, _activation_names, node_names
+
+
+@dataclass(frozen=True)
+class Node:
+    """One neuron: `layer` 0 for inputs, `index` 0-based within its layer."""
+
+    name: str  # "x1", "h1_2", "ŷ": also its id in the DOT text
+    layer: int
+    index: int
+    activation: str | None  # None for inputs
+    bias: float | None  # None for inputs
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One connection: `weight` is W[target index, source index] of Linear layer `layer` (1-based)."""
+
+    source: str
+    target: str
+    layer: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A network as neurons and weighted connections, in layer order."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+def network_diagram(weights: Weights, config: Config) -> Diagram:
+    """Nodes (with biases and activations) and edges (with weights) of the network."""
+    names = node_names(weights)
+    nodes = [Node(name, 0, i, None, None) for i, name in enumerate(names[0])]
+    edges = []
+    for layer, ((W, b), activation) in enumerate(zip(weights, _activation_names(config, len(weights))), start=1):
+        for i, name in enumerate(names[layer]):
+            nodes.append(Node(name, layer, i, activation, float(b[i])))
+            edges += [Edge(source, name, layer, float(W[i, k])) for k, source in enumerate(names[layer - 1])]
+    return Diagram(tuple(nodes), tuple(edges))
+
+
+BIG_NETWORK = 40  # edges; above this, edge labels would overlap: tooltips only, thinner faded lines
+
+
+def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
+    """Graphviz DOT text, left to right: colour = sign, thickness = |weight|, biases on the nodes.
+
+    Edge penwidth grows linearly with |w| / max |w|: 0.5 to 6 for a small network, 0.3 to 3 for a
+    big one (more than 40 edges, e.g. 2-10-10-10-1 with 230), where weak edges also fade
+    (alpha) so the strong paths stand out. `edge_labels` (default: small networks only) prints
+    each weight on its edge; every edge and node has a tooltip with the exact values either way.
+    """
+    big = len(diagram.edges) > BIG_NETWORK
+    show_labels = not big if edge_labels is None else edge_labels
+    thinnest, thickest = (0.3, 3.0) if big else (0.5, 6.0)
+    largest = max((abs(e.weight) for e in diagram.edges), default=0.0) or 1.0
+    lines = ["digraph network {",
+             f'  graph [rankdir=LR, splines=line, ordering=out, bgcolor="transparent", '
+             f'ranksep={1.2 if big else 1.6}, nodesep={0.08 if big else 0.4}];',
+             f'  node [shape=circle, fixedsize=true, width={0.7 if big else 0.9}, '
+             f'fontname="Helvetica", fontsize={9 if big else 12}, style=filled, fillcolor="white"];',
+             f'  edge [arrowsize={0.3 if big else 0.6}, fontname="Helvetica", fontsize=10];']
+    for layer in sorted({n.layer for n in diagram.nodes}):
+        members = " ".join(_node_dot(n) for n in diagram.nodes if n.layer == layer)
+        lines.append(f"  {{ rank=same; {members} }}")  # one column per layer
+    for e in diagram.edges:
+        share = abs(e.weight) / largest
+        colour = (POSITIVE if e.weight >= 0 else NEGATIVE) + (f"{round(64 + 191 * share):02x}" if big else "")
+        attributes = {"color": colour, "penwidth": f"{thinnest + (thickest - thinnest) * share:.2f}",
+                      "tooltip": f"{e.source} → {e.target}: w = {e.weight:.6g}"}
+        if show_labels:
+            attributes["label"] = f"{e.weight:.2f}"
+        lines.append(f"  {_quote(e.source)} -> {_quote(e.target)} [{_attributes(attributes)}];")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def _node_dot(node: Node) -> str:
+    """One node statement: inputs show their name, neurons also their bias (border = bias sign)."""
+    if node.bias is None:
+        return f'{_quote(node.name)} [{_attributes({"label": node.name, "tooltip": f"input {node.name}"})}];'
+    attributes = {"label": f"{node.name}\\nb={node.bias:.2f}", "color": POSITIVE if node.bias >= 0 else NEGATIVE,
+                  "tooltip": f"{node.name}: {node.activation}(Σ w·in + b), b = {node.bias:.6g}"}
+    return f"{_quote(node.name)} [{_attributes(attributes)}];"
+
+
+def _quote(text: str) -> str:
+    """A DOT string literal (quotes escaped; a backslash-n already in the text stays a line break)."""
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+def _attributes(attributes: dict[str, str]) -> str:
+    return ", ".join(f"{key}={_quote(value)}" for key, value in attributes.items())
+
+
+def weights_table(weights: Weights) -> list[dict]:
+    """One row per weight, then the layer's biases: layer, parameter, from, to, weight.
+
+    `parameter` names the entry as in the maths (W1[0,1] is row 0, column 1 of the first layer's
+    W); bias rows have `from` = "bias" and the bias value in `weight`.
+    """
+    names = node_names(weights)
+    rows = []
+    for layer, (W, b) in enumerate(weights, start=1):
+        for i, target in enumerate(names[layer]):
+            rows += [{"layer": layer, "parameter": f"W{layer}[{i},{k}]", "from": source, "to": target,
+                      "weight": float(W[i, k])} for k, source in enumerate(names[layer - 1])]
+        rows += [{"layer": layer, "parameter": f"b{layer}[{i}]", "from": "bias", "to": target,
+                  "weight": float(b[i])} for i, target in enumerate(names[layer])]
+    return rows
