@@ -346,10 +346,3 @@ def parse_query_lenient(params: Mapping[str, str], base: Config) -> tuple[Config
         except ValueError as error:
             notices.append(f"{error} Ignored.")
     return config, notices
-
-
-def field_range(name: str) -> tuple[float, float]:
-    """(low, high) of a numeric field, for sliders."""
-    spec = FIELDS[name]
-    return spec.low, spec.high
-

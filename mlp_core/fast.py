@@ -10,7 +10,8 @@ their arguments bound once to tensors allocated once (~2 µs a call on a tiny ne
                torch's own kernel, later, on a block of stored predictions (PredictionHistory)
     backward   per layer, last first: dL/dz = activation'(a)·dL/da (the ATen kernel autograd calls),
                dL/dW = (dL/dz)ᵀ·h,  dL/db = Σ_rows dL/dz,  dL/dh = dL/dz·W
-    update     SGD, momentum or Adam with torch.optim's arithmetic, once, on one flat vector that
+    update     SGD, momentum, RMSprop or Adam with torch.optim's arithmetic (mlp_core/flat_optimizers.py),
+               once, on one flat vector that
                holds every parameter (W and b of each layer are views into it)
 
 Every layer's call is the kernel autograd would call, on the same shapes, strides and alignments, in
@@ -38,6 +39,7 @@ from torch import Tensor, nn
 from . import components
 from .config import Config
 from .data import Dataset
+from .flat_optimizers import OPTIMIZERS  # torch.optim's arithmetic on the flat vector
 from .model import layer_sizes, linear_layers
 
 Call = Callable[[], object]  # a kernel call with its arguments bound: calling it costs ~2 µs, in C++
@@ -217,70 +219,6 @@ def aligned_offsets(sizes: Sequence[int], alignment: int = ALIGNMENT) -> tuple[l
         end = start + size
     return offsets, -(-end // alignment) * alignment
 
-
-class SGD:
-    """torch.optim.SGD(lr) on the flat parameter vector: p -= lr·g."""
-
-    def __init__(self, params: Tensor, grads: Tensor, lr: float) -> None:
-        self.params, self.grads, self.lr = params, grads, lr
-
-    def step(self) -> None:
-        self.params.add_(self.grads, alpha=-self.lr)
-
-
-class Momentum(SGD):
-    """torch.optim.SGD(lr, momentum=0.9): v = 0.9·v + g (v = g on the first step), p -= lr·v."""
-
-    def __init__(self, params: Tensor, grads: Tensor, lr: float, momentum: float = 0.9) -> None:
-        super().__init__(params, grads, lr)
-        self.momentum, self.velocity = momentum, None
-
-    def step(self) -> None:
-        if self.velocity is None:
-            self.velocity = self.grads.clone()
-        else:
-            self.velocity.mul_(self.momentum).add_(self.grads, alpha=1)
-        self.params.add_(self.velocity, alpha=-self.lr)
-
-
-class Adam(SGD):
-    """torch.optim.Adam(lr) with its defaults, in the order of its single-tensor (CPU) code."""
-
-    def __init__(self, params: Tensor, grads: Tensor, lr: float, betas=(0.9, 0.999), eps: float = 1e-8) -> None:
-        super().__init__(params, grads, lr)
-        self.betas, self.eps, self.steps = betas, eps, 0
-        self.exp_avg, self.exp_avg_sq = torch.zeros_like(params), torch.zeros_like(params)
-        self.denom = torch.empty_like(params)
-
-    def step(self) -> None:
-        (beta1, beta2), grads = self.betas, self.grads
-        self.steps += 1
-        step = float(self.steps)  # torch.optim keeps it in a float32 tensor and reads .item()
-        step_size = self.lr / (1 - beta1**step)
-        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
-        self.exp_avg.lerp_(grads, 1 - beta1)
-        self.exp_avg_sq.mul_(beta2).addcmul_(grads, grads, value=1 - beta2)
-        torch.sqrt(self.exp_avg_sq, out=self.denom).div_(bias_correction2_sqrt).add_(self.eps)
-        self.params.addcdiv_(self.exp_avg, self.denom, value=-step_size)
-
-
-class RMSprop(SGD):
-    """torch.optim.RMSprop(lr) with its defaults (alpha 0.99, eps 1e-8), in the order of its
-    single-tensor code: s = α·s + (1 − α)·g², p −= lr·g / (√s + ε)."""
-
-    def __init__(self, params: Tensor, grads: Tensor, lr: float, alpha: float = 0.99, eps: float = 1e-8) -> None:
-        super().__init__(params, grads, lr)
-        self.alpha, self.eps = alpha, eps
-        self.square_avg, self.denom = torch.zeros_like(params), torch.empty_like(params)
-
-    def step(self) -> None:
-        self.square_avg.mul_(self.alpha).addcmul_(self.grads, self.grads, value=1 - self.alpha)
-        torch.sqrt(self.square_avg, out=self.denom).add_(self.eps)
-        self.params.addcdiv_(self.grads, self.denom, value=-self.lr)
-
-
-# registry name -> the class that does its arithmetic (components.Optimizer.fast names it)
-OPTIMIZERS: dict[str, type[SGD]] = {name: globals()[spec.fast] for name, spec in components.OPTIMIZERS.items()}
 
 
 class FastTrainer:

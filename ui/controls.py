@@ -11,6 +11,7 @@ pastes a mangled link should be told what was ignored.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +22,6 @@ from mlp_core.config import format_value, parse_value
 from mlp_core.presets import TITLES
 
 CUSTOM = "custom"
-# 1-2-5 steps over the learning-rate range: every preset's rate is on it, and a log slider
-# needs discrete stops to be usable on a projector.
-LEARNING_RATES = tuple(m * 10.0**e for e in range(-5, 2) for m in (1, 2, 5)) + (100.0,)
 # Every registry entry's label (tests/test_registry.py keeps the keys equal to the registry's names).
 CHOICE_LABELS = {
     "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "softplus": "softplus",
@@ -210,9 +208,9 @@ def _field_widget(spec: PageControls, name: str) -> None:
     meta, key = FIELDS[name], spec.key(name)
     if name == "hidden_widths":
         _architecture_widgets(spec)
-    elif name == "learning_rate":
-        rates = sorted(set(LEARNING_RATES) | {st.session_state[key]})
-        st.select_slider(meta.label, rates, key=key, help=meta.help, format_func=lambda v: f"{v:g}")
+    elif meta.log_scale:
+        stops = sorted(set(log_stops(*spec.range(name))) | {st.session_state[key]})
+        st.select_slider(meta.label, stops, key=key, help=meta.help, format_func=lambda v: f"{v:g}")
     elif meta.kind is str:
         st.selectbox(meta.label, spec.options(name), key=key, help=meta.help,
                      format_func=lambda v: CHOICE_LABELS.get(v, v))
@@ -223,6 +221,13 @@ def _field_widget(spec: PageControls, name: str) -> None:
     else:
         low, high = spec.range(name)
         st.slider(meta.label, low, high, step=_float_step(high - low), key=key, help=meta.help)
+
+
+def log_stops(low: float, high: float) -> tuple[float, ...]:
+    """1-2-5 steps from `low` to `high` (the learning rate's 1e-5 … 100): every preset's rate is on
+    them, and a log slider needs discrete stops to be usable on a projector."""
+    exponents = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    return tuple(v for e in exponents for m in (1, 2, 5) if low <= (v := m * 10.0**e) <= high)
 
 
 def _int_step(name: str) -> int:

@@ -52,10 +52,6 @@ class RunStore:
             while len(self._runs) > self.max_runs:
                 self._runs.popitem(last=False)
 
-    def discard(self, config: Config, variant: Hashable = None) -> None:
-        with self._lock:
-            self._runs.pop(self.key(config, variant), None)
-
     def __len__(self) -> int:
         return len(self._runs)
 
