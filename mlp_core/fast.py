@@ -8,11 +8,11 @@ their arguments bound once to tensors allocated once (~2 µs a call on a tiny ne
     forward    z = b + h·Wᵀ (the addmm that nn.Linear calls), the activation applied in place
     loss       dL/dprediction with the arithmetic of autograd's formula; the loss's value from
                torch's own kernel, later, on a block of stored predictions (PredictionHistory)
-    backward   per layer, last first: dL/dz = activation'(a)·dL/da (the ATen kernel autograd calls),
+    backward   per layer, last first: dL/dz = activation'·dL/da (the ATen kernel autograd calls),
                dL/dW = (dL/dz)ᵀ·h,  dL/db = Σ_rows dL/dz,  dL/dh = dL/dz·W
     update     SGD, momentum, RMSprop or Adam with torch.optim's arithmetic (mlp_core/flat_optimizers.py),
-               once, on one flat vector that
-               holds every parameter (W and b of each layer are views into it)
+               once, on one flat vector that holds every parameter (W and b of each layer are views
+               into it, each on a 64-byte boundary)
 
 Every layer's call is the kernel autograd would call, on the same shapes, strides and alignments, in
 the same order (tests/test_same_calls.py compares the two traces call by call, which holds on any
