@@ -108,3 +108,33 @@ def test_rmsprop_fits_the_quadratic():
     base = PRESETS["quadratic-wide-adam"].replace(epochs=1500, n_samples=200)
     result = run(base.replace(optimizer="rmsprop", learning_rate=0.001))
     assert result.status == "finished" and result.final_loss < 0.5 * result.losses[0]
+
+
+@pytest.mark.usefixtures("fresh_caches")
+@pytest.mark.parametrize("page, key, params", [
+    ("perceptron_xor.py", "xor", {"epochs": "301"}),
+    ("quadratic_regression.py", "quad", {"epochs": "200", "n_samples": "100", "hidden_widths": "8-8"}),
+])
+def test_every_entry_is_offered_and_trains_on_every_training_page(page, key, params):
+    from apptest_support import metric, open_app
+    from conftest import ROOT
+
+    at = open_app(str(ROOT / "pages" / page), params | {"activation": "gelu", "optimizer": "rmsprop",
+                                                        "learning_rate": "0.01"})
+    assert not at.exception and not at.warning
+    assert set(at.selectbox(key=f"{key}.activation").options) == {
+        label for name, label in _labels().items() if name in components.ACTIVATIONS}
+    assert set(at.selectbox(key=f"{key}.optimizer").options) == {
+        label for name, label in _labels().items() if name in components.OPTIMIZERS}
+    assert at.selectbox(key=f"{key}.activation").value == "gelu"
+    assert any("Trained" in s.value for s in at.success)
+    for activation in ("softplus", "silu"):
+        at.selectbox(key=f"{key}.activation").set_value(activation).run()
+        assert not at.exception and at.query_params["activation"] in (activation, [activation])
+    assert metric(at, "Epoch" if key == "xor" else "Epochs").startswith(params["epochs"])
+
+
+def _labels() -> dict[str, str]:
+    from ui.controls import CHOICE_LABELS
+
+    return CHOICE_LABELS
