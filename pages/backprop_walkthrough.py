@@ -1,12 +1,13 @@
 """Backprop walkthrough: the chain rule node by node, up to one weight of a real MLP (E4–E7, E10).
 
 Reads top to bottom as the page looks. Numbers come from mlp_core.graph; drawing, the URL and
-the quiz from ui.walkthrough.
+the quiz from lessons/backprop/walkthrough.py.
 """
 from __future__ import annotations
 
 import streamlit as st
 
+from lessons.backprop import walkthrough as wt
 from mlp_core.graph import (
     chain_rule_w2,
     circuit_e4,
@@ -15,7 +16,6 @@ from mlp_core.graph import (
     circuit_e6,
     dloss_dw2_finite_difference,
 )
-from ui import walkthrough as wt
 from ui.navigation import ensure_entrypoint
 
 ensure_entrypoint()

@@ -11,12 +11,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from lessons.backprop import walkthrough as wt
 from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.graph import (
     by_label, chain_rule_w2, circuit_e4, circuit_e5_expanded, linear_regression_path,
 )
 from ui import theme
-from ui import walkthrough as wt
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "backprop_walkthrough.py")
 
