@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lessons.backprop import analysis
 from lessons.backprop import walkthrough as wt
+from lessons.backprop.format import fmt
 from mlp_core.graph import (
     chain_rule_w2,
     circuit_e4,
@@ -68,13 +70,13 @@ st.markdown("ŷ = w3·σ(w2·σ(w1·x + b1) + b2) + b3 with loss L = (ŷ − t)�
             "H2_in = w2·σ(w1·x + b1) + b2, the chain rule gives ∂L/∂w2 as a product of four factors.")
 sliders, factors = st.columns([2, 5], gap="large")
 with sliders:
-    network = wt.sliders_ui([f"net_{k}" for k in wt.E6_NAMES],
+    network = wt.sliders_ui([f"net_{k}" for k in analysis.E6_NAMES],
                             ["w1", "b1", "w2", "b2", "w3", "b3", "x", "target t"])
 with factors:
     result = chain_rule_w2(*network)
-    st.markdown(f"Forward: H1 = σ(w1·x + b1) = {wt.fmt(result.h1)}, H2_in = {wt.fmt(result.h2_in)}, "
-                f"ŷ = {wt.fmt(result.y_hat)}, L = {wt.fmt(result.loss)}")
-    wt.chain_rule_ui(result, wt.torch_dloss_dw2(*network), dloss_dw2_finite_difference(*network))
+    st.markdown(f"Forward: H1 = σ(w1·x + b1) = {fmt(result.h1)}, H2_in = {fmt(result.h2_in)}, "
+                f"ŷ = {fmt(result.y_hat)}, L = {fmt(result.loss)}")
+    wt.chain_rule_ui(result, analysis.torch_dloss_dw2(*network), dloss_dw2_finite_difference(*network))
 wt.e6_graph_ui(circuit_e6(*network))
 wt.pytorch_code_ui(wt.code_e6(*network))
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -19,65 +18,46 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import altair as alt
 import pandas as pd
 import streamlit as st
-import torch
 
+from lessons.backprop.analysis import (
+    ACTIVATION_NAMES,
+    E6_DEFAULTS,
+    E6_NAMES,
+    E7,
+    LEARNING_RATES,
+    MAX_STEPS,
+    STABILITY_LIMIT,
+    activation_frame,
+    check_answer,
+    initial_line,
+    state_at,
+)
+from lessons.backprop.format import (
+    backward_tex,
+    fmt,
+    forward_tex,
+    local_rule,
+    pretty,
+    pretty_d,
+    tex_number,
+    tex_partial,
+)
 from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.graph import (
     GraphData,
     RegressionPath,
     WalkStep,
-    activation_curve,
     circuit_e4,
     circuit_e5_expanded,
     graph_data,
     linear_regression_path,
-    sse_stability_limit,
     walkthrough,
 )
-from mlp_core.presets import PRESETS
 from ui import theme
-
-E7 = PRESETS["linear-regression-9-points"]
-MAX_STEPS = E7.training.epochs  # the lecture trains E7 for 1000 steps
-LEARNING_RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.01, 0.1, 1.0)
-STABILITY_LIMIT = sse_stability_limit(NINE_X)
-ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
-E6_NAMES = ("w1", "b1", "w2", "b2", "w3", "b3", "x", "target")
-E6_DEFAULTS = (0.5, 0.1, -0.8, 0.2, 1.5, -0.3, 1.0, 1.0)
-QUIZ_TOLERANCE = (0.01, 0.01)  # an answer counts if within 0.01 or 1 % of the true gradient
 
 
 def _state(key: str) -> str:
     return f"bp_{key}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Numbers as a lecturer writes them
-
-def fmt(value: float, digits: int = 4) -> str:
-    """At most `digits` decimals (2 from 1000 up, powers of ten from 10⁴), trailing zeros
-    dropped, a real minus sign: −0.1966, 3, 1234.57, −7.61e4."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    if value != 0 and not 1e-4 <= abs(value) < 1e4:
-        mantissa, exponent = f"{value:.2e}".split("e")
-        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
-    else:  # at most 6 significant digits: 593.6833, 1234.57
-        text = f"{value:.{min(digits, 2) if abs(value) >= 1000 else digits}f}".rstrip("0").rstrip(".")
-        text = "0" if text == "-0" else text
-    return text.replace("-", "−")
-
-
-def tex_number(value: float, bracket: bool = True) -> str:
-    """A number for LaTeX; negative ones in brackets (unless `bracket` is off) so products
-    read (−4)·1."""
-    text = fmt(value).replace("−", "-").replace("∞", r"\infty")
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = rf"{mantissa}\times 10^{{{exponent}}}"
-    return f"({text})" if bracket and text.startswith("-") else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,20 +259,7 @@ def pytorch_code_ui(code: str) -> None:
 
 OP_SYMBOLS = {"+": "+", "*": "×", "**-1": "1/x", "**2": "x²", "neg": "−x", "exp": "exp",
               "log": "log", "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky"}
-PRETTY_LABELS = {"w0*x0": "w0·x0", "w1*x1": "w1·x1", "-z": "−z", "exp(-z)": "exp(−z)",
-                 "1+exp(-z)": "1 + exp(−z)", "-1": "−1", "w1*x": "w1·x", "w2*H1": "w2·H1",
-                 "w3*H2": "w3·H2", "y_hat": "ŷ", "-target": "−target"}
 INK, MUTED, LINE, LEAF_FILL, TINT = "#111827", "#6b7280", "#9ca3af", "#f3f4f6", "#ffe3c7"
-
-
-def pretty(label: str) -> str:
-    return PRETTY_LABELS.get(label, label)
-
-
-def pretty_d(label: str) -> str:
-    """A name as it reads after ∂: bracketed when it is an expression, ∂f/∂(−z), ∂f/∂(w0·x0)."""
-    text = pretty(label)
-    return f"({text})" if text.startswith("−") or any(c in text for c in " ·") else text
 
 
 @dataclass(frozen=True)
@@ -385,86 +352,6 @@ def walk_dot(graph: GraphData, step: WalkStep, *, hide_current_grad: bool = Fals
 # ---------------------------------------------------------------------------------------------
 # The step panel: buttons, the chain-rule product with numbers, and the quiz
 
-TEX_LABELS = {"w0*x0": "w_0 x_0", "w1*x1": "w_1 x_1", "-z": "(-z)", "exp(-z)": "e^{-z}",
-              "1+exp(-z)": "1 + e^{-z}", "sum": r"\mathrm{sum}"}
-
-
-def tex_label(label: str) -> str:
-    """A node name in LaTeX: w0 → w_{0}, known E5 names by hand, the rest as upright text."""
-    if label in TEX_LABELS:
-        return TEX_LABELS[label]
-    match = re.fullmatch(r"([A-Za-z]+)(\d+)", label)
-    if match:
-        return f"{match[1]}_{{{match[2]}}}"
-    return label if re.fullmatch(r"[A-Za-z]", label) else rf"\text{{{label}}}"
-
-
-def tex_partial(top: str, bottom: str) -> str:
-    return rf"\frac{{\partial {tex_label(top)}}}{{\partial {tex_label(bottom)}}}"
-
-
-def forward_formula(op: str, names: Sequence[str]) -> str:
-    """The op applied to its inputs, in LaTeX (names already formatted)."""
-    a, b = (list(names) + ["", ""])[:2]
-    if op == "+":
-        return f"{a} + {b}"
-    if op == "*":
-        return rf"{a} \cdot {b}"
-    if op.startswith("**"):
-        exponent = op[2:]
-        return rf"\frac{{1}}{{{a}}}" if exponent == "-1" else f"{a}^{{{exponent}}}"
-    return {"exp": rf"e^{{{a}}}", "neg": f"-{a}", "sigmoid": rf"\sigma({a})",
-            "log": rf"\log({a})", "tanh": rf"\tanh({a})"}.get(op, rf"\text{{{op}}}({a})")
-
-
-def forward_tex(graph: GraphData, step: WalkStep) -> str:
-    f = step.forward
-    parents = [graph.nodes[i] for i in f.parent_ids]
-    symbols = forward_formula(f.op, [tex_label(p.label) for p in parents])
-    numbers = forward_formula(f.op, [tex_number(p.value) for p in parents])
-    return rf"\large {tex_label(f.label)} = {symbols} = {numbers} = {tex_number(f.value, False)}"
-
-
-def local_rule(graph: GraphData, step: WalkStep, reveal: bool = True) -> str:
-    """Why the local gradient is what it is, in one sentence of the lecture's words.
-
-    Without `reveal` (the quiz) the rule stays as a hint but its number is left out.
-    """
-    b = step.backward
-    node, parent = graph.nodes[b.node_id], graph.nodes[b.parent_id]
-    other = [graph.nodes[e.parent_id] for e in graph.edges
-             if e.child_id == node.id and e.parent_id != parent.id]
-    n, p = pretty_d(node.label), pretty_d(parent.label)
-    rules = {
-        "+": (f"an add gate passes the gradient on unchanged: ∂{n}/∂{p} = 1", ""),
-        "*": (f"a multiply gate sends each input the other input's value: "
-              f"∂{n}/∂{p} = {pretty(other[0].label) if other else p}",
-              "" if other and other[0].constant else fmt(b.local)),  # no "= −1 = −1"
-        "**-1": (f"{pretty(node.label)} = 1/{p}, so ∂{n}/∂{p} = −1/{p}²", fmt(b.local)),
-        "exp": (f"exp is its own derivative: ∂{n}/∂{p} = exp{p if p.startswith('(') else f'({p})'}",
-                fmt(b.local)),
-        "sigmoid": ("the sigmoid's local gradient is σ(1 − σ)",
-                    f"{fmt(node.value)} × {fmt(1 - node.value)} = {fmt(b.local)}"),
-    }
-    rule, number = rules.get(node.op, (f"the local gradient is ∂{n}/∂{p}", fmt(b.local)))
-    return f"{rule} = {number}." if reveal and number else f"{rule}."
-
-
-def backward_tex(step: WalkStep, out: str, reveal: bool = True) -> tuple[str, str]:
-    """Two LaTeX lines: the chain rule for ∂out/∂parent in symbols and in numbers."""
-    b = step.backward
-    symbols = (rf"\large {tex_partial(out, b.parent_label)} = "
-               rf"\underbrace{{{tex_partial(out, b.node_label)}}}_{{\text{{upstream}}}} \cdot "
-               rf"\underbrace{{{tex_partial(b.node_label, b.parent_label)}}}_{{\text{{local}}}}")
-    local = tex_number(b.local) if reveal else "\\,?\\,"
-    result = tex_number(b.downstream, False) if reveal else "\\,?\\,"
-    numbers = (rf"\large = \underbrace{{{tex_number(b.upstream)}}}_{{\text{{upstream}}}} \cdot "
-               rf"\underbrace{{{local}}}_{{\text{{local}}}} = "
-               rf"\underbrace{{{result}}}_{{\text{{downstream}}}}")
-    if b.parent_grad != b.downstream:  # the parent feeds several nodes: contributions add up
-        numbers += rf"\quad\text{{(total so far {fmt(b.parent_grad)})}}"
-    return symbols, numbers
-
 
 def set_step(name: str, index: int) -> None:
     st.session_state[_state(f"{name}_step")] = index
@@ -494,13 +381,6 @@ def phase_caption(walk: Sequence[WalkStep], step: WalkStep) -> str:
     if step.phase == "forward":
         return f"Step {step.index} of {len(walk) - 1} · forward pass, node {step.index} of {forward}"
     return f"Step {step.index} of {len(walk) - 1} · backward pass"
-
-
-def check_answer(answer: float | None, truth: float) -> bool:
-    """Whether a typed gradient is right, within 0.01 or 1 % (students round to 2 decimals)."""
-    absolute, relative = QUIZ_TOLERANCE
-    return answer is not None and math.isfinite(answer) and math.isclose(
-        answer, truth, abs_tol=absolute, rel_tol=relative)
 
 
 def _quiz_record(name: str) -> dict:
@@ -667,17 +547,6 @@ def _axis_style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
             .configure_title(fontSize=theme.TITLE_SIZE))
 
 
-def activation_frame(names: Sequence[str], slope: float) -> pd.DataFrame:
-    """Long table (function, curve, x, y): each activation and its derivative from backward()."""
-    xs = [i / 20 for i in range(-80, 81)]
-    rows = []
-    for name in names:
-        for x, value, derivative in activation_curve(name, xs, slope):
-            rows.append((ACTIVATION_NAMES[name], "f(x)", x, value))
-            rows.append((ACTIVATION_NAMES[name], "f′(x), derivative", x, derivative))
-    return pd.DataFrame(rows, columns=["function", "curve", "x", "y"])
-
-
 def activation_chart(names: Sequence[str], slope: float) -> alt.TopLevelMixin:
     """The chosen activations (solid) and their derivatives (dashed) on one chart."""
     data = activation_frame(names, slope)
@@ -698,16 +567,6 @@ def activation_chart(names: Sequence[str], slope: float) -> alt.TopLevelMixin:
 
 # ---------------------------------------------------------------------------------------------
 # Section 4: one weight of a real network, checked three ways
-
-def torch_dloss_dw2(w1: float, b1: float, w2: float, b2: float, w3: float, b3: float,
-                    x: float, target: float) -> float:
-    """E6's ∂loss/∂w2 from torch.autograd in float64: an oracle independent of mlp_core.graph."""
-    weights = {k: torch.tensor(v, dtype=torch.float64, requires_grad=(k == "w2"))
-               for k, v in dict(w1=w1, b1=b1, w2=w2, b2=b2, w3=w3, b3=b3).items()}
-    h1 = torch.sigmoid(weights["w1"] * x + weights["b1"])
-    y_hat = weights["w3"] * torch.sigmoid(weights["w2"] * h1 + weights["b2"]) + weights["b3"]
-    (grad,) = torch.autograd.grad((y_hat - target) ** 2, weights["w2"])
-    return grad.item()
 
 
 def chain_rule_ui(result, autograd: float, finite_difference: float) -> None:
@@ -747,26 +606,12 @@ def e6_graph_ui(loss) -> None:
 # ---------------------------------------------------------------------------------------------
 # Section 5: linear regression by hand (E7)
 
-def initial_line(seed: int) -> tuple[float, float]:
-    """The lecture's start: w then b from randn(1) right after seeding (the preset's seed)."""
-    generator = torch.Generator().manual_seed(seed)
-    w = torch.randn(1, generator=generator).item()
-    return w, torch.randn(1, generator=generator).item()
-
 
 @st.cache_data(max_entries=len(LEARNING_RATES), show_spinner=False)
 def regression_path(learning_rate: float) -> RegressionPath:
     """All MAX_STEPS updates at this learning rate (or up to divergence); about half a second."""
     w, b = initial_line(E7.seed)
     return linear_regression_path(w, b, NINE_X, NINE_Y, learning_rate, MAX_STEPS)
-
-
-def state_at(path: RegressionPath, steps: int) -> tuple[float, float, float]:
-    """(w, b, loss) after `steps` updates."""
-    if steps == 0:
-        return path.w, path.b, path.loss
-    update = path.updates[steps - 1]
-    return update.new_w, update.new_b, update.new_loss
 
 
 def learning_rate_ui() -> float:
