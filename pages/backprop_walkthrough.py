@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lessons.backprop import analysis
+from lessons.backprop import analysis, code, diagram, state
 from lessons.backprop import walkthrough as wt
 from lessons.backprop.format import fmt
 from mlp_core.graph import (
@@ -21,8 +21,8 @@ from mlp_core.graph import (
 from ui.navigation import ensure_entrypoint
 
 ensure_entrypoint()
-wt.load_url_state()
-wt.graph_style_ui()
+state.load_url_state()
+diagram.graph_style_ui()
 
 title, toggle = st.columns([4, 1], vertical_alignment="bottom")
 title.title("Backprop walkthrough")
@@ -31,27 +31,27 @@ with toggle:
 st.markdown("Forward values and backward gradients on a computational graph: the chain rule "
             "node by node, from a three-node circuit up to one weight of a real network and a "
             "training loop written by hand. Every gradient is checked against PyTorch.")
-wt.url_notice_ui()
+state.url_notice_ui()
 if quiz:
     st.info("**Quiz mode** — the gradients are hidden. At each backward step in sections 1 and 2, "
             "type the gradient of the highlighted node and press **Check**, or **Reveal** it.",
             icon=":material/school:")
 
 st.header("1 · The chain rule on f(x, y, z) = (x + y) · z", divider="orange")
-x, y, z = wt.number_inputs_ui(("x", "y", "z"), ("x", "y", "z"), step=1.0)
+x, y, z = state.number_inputs_ui(("x", "y", "z"), ("x", "y", "z"), step=1.0)
 wt.walkthrough_ui("e4", circuit_e4(x, y, z), quiz)
-wt.pytorch_code_ui(wt.code_e4(x, y, z))
+code.pytorch_code_ui(code.code_e4(x, y, z))
 
 st.header("2 · A sigmoid neuron, gate by gate", divider="orange")
 st.markdown("f(w, x) = 1 / (1 + exp(−(w0·x0 + w1·x1 + w2))): first as the expanded circuit of "
             "multiply, add, ×(−1), exp, +1 and 1/x, then as one sigmoid gate.")
-w0, w1, w2, x0, x1 = wt.number_inputs_ui(("w0", "w1", "w2", "x0", "x1"),
-                                         ("w0", "w1", "w2", "x0", "x1"), step=0.5)
+w0, w1, w2, x0, x1 = state.number_inputs_ui(("w0", "w1", "w2", "x0", "x1"),
+                                            ("w0", "w1", "w2", "x0", "x1"), step=0.5)
 wt.walkthrough_ui("e5", circuit_e5_expanded((w0, w1, w2), (x0, x1)), quiz, wide=True)
 st.subheader("The same neuron with one sigmoid gate")
 wt.sigmoid_gate_ui(circuit_e5_expanded((w0, w1, w2), (x0, x1)),
                    circuit_e5_sigmoid((w0, w1, w2), (x0, x1)), quiz)
-wt.pytorch_code_ui(wt.code_e5((w0, w1, w2), (x0, x1)))
+code.pytorch_code_ui(code.code_e5((w0, w1, w2), (x0, x1)))
 
 st.header("3 · Activation functions and their derivatives", divider="orange")
 chosen, slope = wt.activation_controls_ui()
@@ -63,22 +63,22 @@ st.markdown("**Why we need them:** without an activation, two linear layers coll
             "W₂(W₁x + b₁) + b₂ = (W₂W₁)x + (W₂b₁ + b₂) — so any depth is still a single straight "
             "line (a plane), which cannot separate XOR. Note σ′ is at most 0.25: every sigmoid "
             "layer shrinks the gradient at least fourfold, while ReLU passes it on with slope 1.")
-wt.pytorch_code_ui(wt.code_activations(slope))
+code.pytorch_code_ui(code.code_activations(slope))
 
 st.header("4 · One weight of a real network", divider="orange")
 st.markdown("ŷ = w3·σ(w2·σ(w1·x + b1) + b2) + b3 with loss L = (ŷ − t)². With "
             "H2_in = w2·σ(w1·x + b1) + b2, the chain rule gives ∂L/∂w2 as a product of four factors.")
 sliders, factors = st.columns([2, 5], gap="large")
 with sliders:
-    network = wt.sliders_ui([f"net_{k}" for k in analysis.E6_NAMES],
-                            ["w1", "b1", "w2", "b2", "w3", "b3", "x", "target t"])
+    network = state.sliders_ui([f"net_{k}" for k in analysis.E6_NAMES],
+                               ["w1", "b1", "w2", "b2", "w3", "b3", "x", "target t"])
 with factors:
     result = chain_rule_w2(*network)
     st.markdown(f"Forward: H1 = σ(w1·x + b1) = {fmt(result.h1)}, H2_in = {fmt(result.h2_in)}, "
                 f"ŷ = {fmt(result.y_hat)}, L = {fmt(result.loss)}")
     wt.chain_rule_ui(result, analysis.torch_dloss_dw2(*network), dloss_dw2_finite_difference(*network))
 wt.e6_graph_ui(circuit_e6(*network))
-wt.pytorch_code_ui(wt.code_e6(*network))
+code.pytorch_code_ui(code.code_e6(*network))
 
 st.header("5 · Linear regression by hand", divider="orange")
 st.markdown("The nine points of the lecture, the line y = w·x + b, and the loss L = Σ (w·xᵢ + b − yᵢ)². "
@@ -94,6 +94,6 @@ if run_clicked:
     wt.animate_regression(view, path)
 with view.container():
     wt.regression_view_ui(path, wt.regression_steps())
-wt.pytorch_code_ui(wt.code_e7(learning_rate, wt.regression_steps()))
+code.pytorch_code_ui(code.code_e7(learning_rate, wt.regression_steps()))
 
-wt.save_url_state()
+state.save_url_state()

@@ -1,19 +1,13 @@
 """Streamlit and Altair helpers for the Backprop walkthrough page (pages/backprop_walkthrough.py).
 
-Every number comes from `mlp_core.graph`; this module only turns its records into Graphviz DOT,
-LaTeX, tables and Altair charts, keeps the page's inputs in the URL, and runs the quiz. The one
-exception is E6's check against `torch.autograd`, which must not come from the engine it checks.
-
-Session-state keys all start with "bp_" (the URL names without it), so they never collide with
-another page's widgets.
+Every number comes from `mlp_core.graph`; this module only turns its records into LaTeX, tables
+and Altair charts, and runs the quiz.
 """
 from __future__ import annotations
 
-import html
 import math
 import time
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Sequence
 
 import altair as alt
 import pandas as pd
@@ -21,8 +15,6 @@ import streamlit as st
 
 from lessons.backprop.analysis import (
     ACTIVATION_NAMES,
-    E6_DEFAULTS,
-    E6_NAMES,
     E7,
     LEARNING_RATES,
     MAX_STEPS,
@@ -32,202 +24,18 @@ from lessons.backprop.analysis import (
     initial_line,
     state_at,
 )
+from lessons.backprop.diagram import Highlight, graph_dot, walk_dot
 from lessons.backprop.format import (
-    backward_tex,
-    fmt,
-    forward_tex,
-    local_rule,
-    pretty,
-    pretty_d,
-    tex_number,
-    tex_partial,
+    backward_tex, fmt, forward_tex, local_rule, pretty, pretty_d, tex_number, tex_partial,
 )
+from lessons.backprop.state import CONTROLS, _state
 from mlp_core.data import NINE_X, NINE_Y
-from mlp_core.graph import (
-    GraphData,
-    RegressionPath,
-    WalkStep,
-    circuit_e4,
-    circuit_e5_expanded,
-    graph_data,
-    linear_regression_path,
-    walkthrough,
-)
+from mlp_core.graph import GraphData, RegressionPath, WalkStep, graph_data, linear_regression_path, walkthrough
 from ui import theme
-
-
-def _state(key: str) -> str:
-    return f"bp_{key}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Every control in the URL: one table drives parsing, defaults and writing back
-
-@dataclass(frozen=True)
-class Control:
-    """One value of the page kept in the link: `key` is the query parameter's name."""
-    key: str
-    kind: str  # "float", "int", "bool", "choice" (one of options) or "choices" (a comma list)
-    default: Any
-    low: float | None = None
-    high: float | None = None
-    options: tuple = ()
-
-
-def _walk_length(build: Callable[[], Any]) -> int:
-    return len(walkthrough(build()))
-
-
-CONTROLS: dict[str, Control] = {c.key: c for c in (
-    Control("quiz", "bool", False),
-    Control("x", "float", -2.0, -100.0, 100.0),
-    Control("y", "float", 5.0, -100.0, 100.0),
-    Control("z", "float", -4.0, -100.0, 100.0),
-    Control("e4_step", "int", 0, 0, _walk_length(circuit_e4) - 1),
-    *(Control(k, "float", v, -10.0, 10.0)
-      for k, v in zip(("w0", "w1", "w2", "x0", "x1"), (2.0, -3.0, -3.0, -1.0, -2.0))),
-    Control("e5_step", "int", 0, 0, _walk_length(circuit_e5_expanded) - 1),
-    Control("act", "choices", tuple(ACTIVATION_NAMES), options=tuple(ACTIVATION_NAMES)),
-    Control("slope", "float", 0.1, 0.0, 0.5),
-    *(Control(f"net_{k}", "float", v, -5.0, 5.0) for k, v in zip(E6_NAMES, E6_DEFAULTS)),
-    Control("lr", "choice", E7.training.learning_rate, options=LEARNING_RATES),
-    Control("steps", "int", 0, 0, MAX_STEPS),
-)}
-RESERVED = {"embed", "embed_options"}  # Streamlit's own parameters: not ours to judge
-TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
-
-
-def show(value: Any) -> str:
-    """A control's value as it appears in a notice and in the URL."""
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, tuple):
-        return ",".join(value)
-    return f"{value:.10g}" if isinstance(value, float) else str(value)
-
-
-def parse_value(control: Control, text: str) -> Any:
-    """The value of one query parameter; ValueError says why it was refused, in plain words."""
-    text = text.strip()
-    if control.kind == "bool":
-        if text.lower() not in TRUE | FALSE:
-            raise ValueError("is not on/off (use 1 or 0)")
-        return text.lower() in TRUE
-    if control.kind == "choices":
-        names = tuple(n for n in (p.strip() for p in text.split(",")) if n)
-        unknown = [n for n in names if n not in control.options]
-        if unknown or not names:
-            raise ValueError(f"names no known choice ({', '.join(unknown) or 'empty'}); "
-                             f"choose from {', '.join(control.options)}")
-        return tuple(n for n in control.options if n in names)  # the legend's fixed order
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError("is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError("is not a finite number")
-    if control.kind == "choice":
-        match = [o for o in control.options if math.isclose(o, number, rel_tol=1e-9)]
-        if not match:
-            raise ValueError(f"is not one of {', '.join(show(o) for o in control.options)}")
-        return match[0]
-    if not control.low <= number <= control.high:
-        raise ValueError(f"is outside {show(control.low)} … {show(control.high)}")
-    if control.kind == "int":
-        if number != int(number):
-            raise ValueError("is not a whole number")
-        return int(number)
-    return number
-
-
-def parse_params(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """Every control's value from the link, defaults where it says nothing or nonsense.
-
-    Returns the values and one notice per ignored parameter. Never raises.
-    """
-    values = {key: control.default for key, control in CONTROLS.items()}
-    notices = []
-    for key, text in params.items():
-        shown = _quote(text)
-        if key in RESERVED:
-            continue
-        if key not in CONTROLS:
-            notices.append(f"{_quote(key)} is not a setting of this page")
-            continue
-        try:
-            values[key] = parse_value(CONTROLS[key], text)
-        except ValueError as why:
-            notices.append(f"{_quote(key)} = {shown} {why}; using {show(CONTROLS[key].default)}")
-    return values, notices
-
-
-def _quote(text: str) -> str:
-    """A URL fragment made safe for Markdown: short, in backticks, no backticks inside."""
-    text = text if len(text) <= 24 else text[:24] + "…"
-    return "`" + text.replace("`", "'") + "`"
-
-
-def load_url_state() -> None:
-    """On entering the page, seed every control from the link and remember what was ignored.
-
-    Entering is detected by the quiz toggle's state being absent: Streamlit drops a widget's
-    state once a run no longer draws it, i.e. after the user visited another page.
-    """
-    if _state("quiz") in st.session_state:
-        return
-    values, notices = parse_params(st.query_params.to_dict())
-    for key, value in values.items():
-        st.session_state[_state(key)] = list(value) if isinstance(value, tuple) else value
-    st.session_state[_state("notices")] = notices
-
-
-def save_url_state() -> None:
-    """Write every control that differs from its default into the link, in page order."""
-    wanted = {}
-    for key, control in CONTROLS.items():
-        value = st.session_state.get(_state(key), control.default)
-        value = tuple(value) if isinstance(value, list) else value
-        if value != control.default:
-            wanted[key] = show(value)
-    current = {k: v for k, v in st.query_params.to_dict().items() if k not in RESERVED}
-    if current != wanted:
-        st.query_params.from_dict(wanted)
-
-
-def url_notice_ui() -> None:
-    """The notice naming what the link asked for and did not get, with a way to dismiss it."""
-    notices = st.session_state.get(_state("notices"))
-    if not notices:
-        return
-    lines = "\n".join(f"- {notice}" for notice in notices)
-    st.warning(f"**Some settings in the link were ignored**; the page uses its defaults there.\n\n"
-               f"{lines}", icon=":material/link_off:")
-    st.button("Dismiss", key=_state("dismiss_notices"),
-              on_click=lambda: st.session_state.update({_state("notices"): []}))
 
 
 # ---------------------------------------------------------------------------------------------
 # Controls
-
-def number_inputs_ui(keys: Sequence[str], labels: Sequence[str], step: float) -> list[float]:
-    """A row of number inputs bound to the URL controls `keys`; returns their values."""
-    values = []
-    for column, key, label in zip(st.columns(len(keys)), keys, labels):
-        control = CONTROLS[key]
-        values.append(column.number_input(label, min_value=control.low, max_value=control.high,
-                                          step=step, format="%g", key=_state(key)))
-    return values
-
-
-def sliders_ui(keys: Sequence[str], labels: Sequence[str], columns: int = 2) -> list[float]:
-    """Sliders bound to the URL controls `keys`, laid out in `columns` columns."""
-    slots = st.columns(columns)
-    values = []
-    for i, (key, label) in enumerate(zip(keys, labels)):
-        control = CONTROLS[key]
-        values.append(slots[i % columns].slider(label, control.low, control.high, step=0.1,
-                                                key=_state(key)))
-    return values
 
 
 def activation_controls_ui() -> tuple[list[str], float]:
@@ -246,107 +54,6 @@ def quiz_toggle_ui() -> bool:
     return st.toggle("Quiz mode", key=_state("quiz"),
                      help="Hide the gradients in sections 1 and 2. At each backward step, type the "
                           "gradient of the highlighted node and check it, or reveal it.")
-
-
-def pytorch_code_ui(code: str) -> None:
-    """The section's plain PyTorch, collapsed: running it prints the numbers on the page."""
-    with st.expander("PyTorch code for this section", icon=":material/code:"):
-        st.code(code, language="python")
-
-
-# ---------------------------------------------------------------------------------------------
-# The graph as Graphviz: one box per value (op, name, value, grad), drawn big for a projector
-
-OP_SYMBOLS = {"+": "+", "*": "×", "**-1": "1/x", "**2": "x²", "neg": "−x", "exp": "exp",
-              "log": "log", "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky"}
-INK, MUTED, LINE, LEAF_FILL, TINT = "#111827", "#6b7280", "#9ca3af", "#f3f4f6", "#ffe3c7"
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """What one step marks: the node it computes, the nodes it reads, the edge it follows."""
-    current: int | None = None
-    related: frozenset[int] = frozenset()
-    edge: tuple[int, int] | None = None  # (parent, child)
-    edge_label: str = ""
-
-
-def step_highlight(graph: GraphData, step: WalkStep) -> Highlight:
-    if step.forward is not None:
-        return Highlight(step.node_id, frozenset(step.forward.parent_ids))
-    if step.backward is not None:  # no edge label: it would widen one gap and rescale the graph
-        b = step.backward
-        return Highlight(b.parent_id, frozenset({b.node_id}), (b.parent_id, b.node_id))
-    return Highlight(step.node_id)
-
-
-def node_label(node, value: str | None, grad: str | None, fill: str) -> str:
-    """An HTML-like Graphviz label: op and name on top, then value and grad rows."""
-    name = html.escape(pretty(node.label) or f"n{node.id}")
-    if node.constant:
-        return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLPADDING="6" COLOR="{LINE}" BGCOLOR="{fill}" '
-                f'STYLE="rounded"><TR><TD><FONT COLOR="{MUTED}">{name}</FONT></TD></TR></TABLE>>')
-    op = html.escape(OP_SYMBOLS.get(node.op, node.op))
-    head = (f'<TD BGCOLOR="{INK}"><FONT COLOR="white"><B> {op} </B></FONT></TD><TD><B>{name}</B></TD>'
-            if node.op else f'<TD COLSPAN="2"><B>{name}</B></TD>')
-    rows = [f"<TR>{head}</TR>"]
-    caption_color = INK if fill == theme.ACCENT else MUTED  # grey on orange would not read
-    # Wide enough for the longest number this box will ever show, so "?" turning into "−0.5344"
-    # never re-lays out and rescales the graph. Bold 20 pt Helvetica: digits and signs about
-    # 11.7 pt, the point 5.6 pt; the cell's WIDTH includes its 2 × 5 pt padding.
-    width = round(max(sum(5.6 if c == "." else 11.7 for c in fmt(v))
-                      for v in (node.value, node.grad))) + 12
-    for caption, text in (("value", value), ("grad", grad)):
-        if text is not None:
-            rows.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{caption_color}" POINT-SIZE="16">{caption}</FONT>'
-                        f'</TD><TD ALIGN="RIGHT" WIDTH="{width}"><B>{html.escape(text)}</B></TD></TR>')
-    return (f'<<TABLE BORDER="2" CELLBORDER="0" CELLSPACING="0" CELLPADDING="5" COLOR="{INK}" '
-            f'BGCOLOR="{fill}" STYLE="rounded">{"".join(rows)}</TABLE>>')
-
-
-def graph_dot(graph: GraphData, values: Iterable[int] | None = None,
-              grads: Mapping[int, float] | None = None, highlight: Highlight = Highlight(),
-              hidden_grads: Iterable[int] = ()) -> str:
-    """DOT text: `values` are the ids whose value is known (all if None), `grads` the grads to
-    write (all nodes' `.grad` if None); `hidden_grads` show "?" (the quiz's question)."""
-    known = set(values) if values is not None else {n.id for n in graph.nodes}
-    grads = grads if grads is not None else {n.id: n.grad for n in graph.nodes}
-    hidden = set(hidden_grads)
-    lines = ["digraph {", '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.4, pad=0.1];',
-             f'  node [shape=plain, fontname="Helvetica", fontsize=20, fontcolor="{INK}"];',
-             f'  edge [color="{LINE}", penwidth=2, arrowsize=0.8, fontname="Helvetica", fontsize=18];']
-    for node in graph.nodes:
-        fill = (theme.ACCENT if node.id == highlight.current else TINT if node.id in highlight.related
-                else LEAF_FILL if not node.op else "white")
-        value = fmt(node.value) if node.id in known else "?"
-        grad = "?" if node.id in hidden else fmt(grads[node.id]) if node.id in grads else " "
-        lines.append(f"  n{node.id} [label={node_label(node, value, grad, fill)}];")
-    for edge in graph.edges:
-        if (edge.parent_id, edge.child_id) == highlight.edge:
-            label = (f', label=<<B>{html.escape(highlight.edge_label)}</B>>, fontcolor="{theme.ACCENT}"'
-                     if highlight.edge_label else "")
-            lines.append(f'  n{edge.parent_id} -> n{edge.child_id} '
-                         f'[color="{theme.ACCENT}", penwidth=5, arrowsize=0.5{label}];')
-        else:
-            lines.append(f"  n{edge.parent_id} -> n{edge.child_id};")
-    return "\n".join(lines + ["}"])
-
-
-def graph_style_ui() -> None:
-    """Let the graphs' own font sizes through.
-
-    Streamlit's theme sets every element inside a chart to a 0.6rem font, which beats the SVG's
-    font-size attributes: Graphviz lays the boxes out for 20 pt text and the browser draws 10 px
-    text in them. `revert-layer` hands the size (and family) back to the SVG's attributes.
-    """
-    st.html('<style>[data-testid="stGraphVizChart"] svg text '
-            '{ font-size: revert-layer; font-family: revert-layer; }</style>')
-
-
-def walk_dot(graph: GraphData, step: WalkStep, *, hide_current_grad: bool = False) -> str:
-    """The graph as it stands after `step`, the step's node in ACCENT."""
-    hidden = [step.node_id] if hide_current_grad and step.phase in ("seed", "backward") else []
-    return graph_dot(graph, step.known_values, step.known_grads, step_highlight(graph, step), hidden)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -759,116 +466,3 @@ def loss_chart(path: RegressionPath, steps: int) -> alt.TopLevelMixin:
     line = base.mark_line(color=theme.NETWORK, strokeWidth=3)
     last = base.transform_filter(alt.datum.step == steps).mark_circle(size=120, color=theme.ACCENT)
     return _axis_style((line + last).properties(height=theme.CHART_HEIGHT - 100))
-
-
-# ---------------------------------------------------------------------------------------------
-# The matching PyTorch, with the page's current numbers: running it prints what the page shows
-
-def _py(value: float) -> str:
-    return repr(float(value))
-
-
-def code_e4(x: float, y: float, z: float) -> str:
-    return f'''import torch
-
-x = torch.tensor({_py(x)}, requires_grad=True)
-y = torch.tensor({_py(y)}, requires_grad=True)
-z = torch.tensor({_py(z)}, requires_grad=True)
-
-q = x + y          # forward pass, node by node
-f = q * z
-f.backward()       # backward pass: fills .grad of every leaf with df/dleaf
-
-print("f =", f.item())
-print("df/dx =", x.grad.item(), " df/dy =", y.grad.item(), " df/dz =", z.grad.item())
-'''
-
-
-def code_e5(w: Sequence[float], x: Sequence[float]) -> str:
-    return f'''import torch
-
-w = torch.tensor([{", ".join(_py(v) for v in w)}], requires_grad=True)
-x = torch.tensor([{", ".join(_py(v) for v in x)}], requires_grad=True)
-
-# The expanded circuit: multiply, add, *(-1), exp, +1, 1/x
-f = 1 / (1 + torch.exp(-(w[0] * x[0] + w[1] * x[1] + w[2])))
-f.backward()
-print("f =", f.item())
-print("expanded: w.grad =", w.grad.tolist(), " x.grad =", x.grad.tolist())
-
-# The same neuron with one sigmoid gate, whose local gradient is sigmoid * (1 - sigmoid)
-w.grad, x.grad = None, None
-f = torch.sigmoid(w[0] * x[0] + w[1] * x[1] + w[2])
-f.backward()
-print("sigmoid gate: w.grad =", w.grad.tolist(), " x.grad =", x.grad.tolist())
-'''
-
-
-def code_activations(slope: float) -> str:
-    return f'''import torch
-import torch.nn.functional as F
-
-x = torch.linspace(-4, 4, 161, requires_grad=True)
-activations = {{
-    "sigmoid": torch.sigmoid,                        # 1 / (1 + e^-x)
-    "tanh": torch.tanh,
-    "relu": torch.relu,                              # max(0, x)
-    "leaky_relu": lambda t: F.leaky_relu(t, {_py(slope)}),
-}}
-for name, activation in activations.items():
-    y = activation(x)
-    (dy_dx,) = torch.autograd.grad(y.sum(), x)       # y[i] depends on x[i] only
-    print(f"{{name:>10}}: f(1) = {{y[100].item():.4f}}, f'(1) = {{dy_dx[100].item():.4f}}")
-
-# Without activations, two linear layers are one: W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2)
-'''
-
-
-def code_e6(w1: float, b1: float, w2: float, b2: float, w3: float, b3: float, x: float,
-            target: float) -> str:
-    weights = "\n".join(f"{k} = torch.tensor({_py(v)}, requires_grad=True)"
-                        for k, v in zip(("w1", "b1", "w2", "b2", "w3", "b3"), (w1, b1, w2, b2, w3, b3)))
-    return f'''import torch
-
-{weights}
-x, target = torch.tensor({_py(x)}), torch.tensor({_py(target)})
-
-H1 = torch.sigmoid(w1 * x + b1)
-H2_in = w2 * H1 + b2
-y_hat = w3 * torch.sigmoid(H2_in) + b3
-loss = (y_hat - target) ** 2
-loss.backward()
-
-# The chain rule, factor by factor
-s = torch.sigmoid(H2_in)
-by_hand = 2 * (y_hat - target) * w3 * s * (1 - s) * H1
-print("dloss/dw2 by autograd:", w2.grad.item(), " by hand:", by_hand.item())
-'''
-
-
-def code_e7(learning_rate: float, steps: int) -> str:
-    return f'''import torch
-
-torch.manual_seed({E7.seed})
-x_data = torch.tensor({list(NINE_X)})
-y_data = torch.tensor({list(NINE_Y)})
-
-# The lecture's Variable(torch.randn(1), requires_grad=True), in today's API
-w = torch.randn(1, requires_grad=True)
-b = torch.randn(1, requires_grad=True)
-lr = {learning_rate:g}
-steps = {steps}                                   # the page's step counter
-
-for step in range(steps):
-    hypothesis = x_data * w + b
-    loss = ((hypothesis - y_data) ** 2).sum()     # sum of squared errors
-    loss.backward()                               # fills w.grad and b.grad
-    with torch.no_grad():                         # the update, by hand
-        w -= lr * w.grad
-        b -= lr * b.grad
-    w.grad.zero_()                                # .grad accumulates: reset it
-    b.grad.zero_()
-
-loss = ((x_data * w + b - y_data) ** 2).sum()
-print("after", steps, "steps: w =", w.item(), " b =", b.item(), " loss =", loss.item())
-'''
