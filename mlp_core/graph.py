@@ -7,7 +7,7 @@ so "upstream × local = downstream" on a page is exactly what `backward()` compu
 (a − b, a / b, numbers on the left) are built from primitives and need no backward code.
 
 The engine returns data, never pictures: `forward_steps`, `backward_steps` and `graph_data` give
-frozen records in topological order. `to_dot`, at the end, is an optional helper for pages.
+frozen records in topological order.
 """
 from __future__ import annotations
 
@@ -498,32 +498,3 @@ def sse_stability_limit(xs: Sequence[float]) -> float:
     a, c, off = 2 * sum(x * x for x in xs), 2 * len(xs), 2 * sum(xs)
     lambda_max = (a + c) / 2 + math.sqrt(((a - c) / 2) ** 2 + off ** 2)
     return 2 / lambda_max
-
-
-# Drawing helper, kept outside the engine: GraphData in, Graphviz DOT text out.
-
-def to_dot(graph: GraphData, highlight: int | Iterable[int] | None = None,
-           show_grads: bool = True) -> str:
-    """DOT text in micrograd's style: a record per value, an ellipse per op.
-
-    `highlight` (a node id or several) is filled, e.g. the node and parent of a backward step.
-    """
-    marked = {highlight} if isinstance(highlight, int) else set(highlight or ())
-    lines = ["digraph {", "  rankdir=LR;", '  node [shape=record, fontname="Helvetica"];']
-    for n in graph.nodes:
-        fields = [_dot_escape(n.label or f"n{n.id}"), f"data {n.value:.4f}"]
-        if show_grads:
-            fields.append(f"grad {n.grad:.4f}")
-        fill = ', style=filled, fillcolor="#ffd966"' if n.id in marked else ""
-        lines.append(f'  n{n.id} [label="{{ {" | ".join(fields)} }}"{fill}];')
-        if n.op:
-            lines.append(f'  op{n.id} [label="{_dot_escape(n.op)}", shape=ellipse];')
-            lines.append(f"  op{n.id} -> n{n.id};")
-    lines += [f"  n{e.parent_id} -> op{e.child_id};" for e in graph.edges]
-    return "\n".join(lines + ["}"])
-
-
-def _dot_escape(text: str) -> str:
-    for char in '\\"{}|<>':
-        text = text.replace(char, "\\" + char)
-    return text

@@ -16,7 +16,7 @@ from mlp_core.graph import (
     ACTIVATIONS, DIVERGED_LOSS, Value, activation_curve, backward_steps, by_label, chain_rule_w2,
     circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid, circuit_linear_regression,
     dloss_dw2_finite_difference, forward_steps, graph_data, linear_regression_path,
-    linear_regression_update, sse_stability_limit, to_dot, topological_order, walkthrough,
+    linear_regression_update, sse_stability_limit, topological_order, walkthrough,
 )
 
 
@@ -402,17 +402,6 @@ def test_constants_are_marked_in_graph_data():
     graph = graph_data(circuit_e5_expanded())
     assert sorted(n.label for n in graph.nodes if n.constant) == ["-1", "1"]
     assert not any(n.constant for n in graph_data(circuit_e4()).nodes)
-
-
-def test_to_dot_draws_every_node_and_the_highlight():
-    f = circuit_e4()
-    f.backward()
-    dot = to_dot(graph_data(f), highlight=2)
-    assert dot.startswith("digraph {") and dot.endswith("}")
-    assert all(f"{{ {label} |" in dot for label in "xyqzf")
-    assert dot.count("fillcolor") == 1 and "grad -4.0000" in dot
-    assert "grad" not in to_dot(graph_data(f), show_grads=False)
-    assert "{ a\\|b\\{\\} |" in to_dot(graph_data(Value(1.0, label="a|b{}")))
 
 
 def test_engine_imports_neither_streamlit_nor_altair_nor_torch():

@@ -11,12 +11,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from lessons.backprop import analysis, code, format, state
 from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.graph import (
     by_label, chain_rule_w2, circuit_e4, circuit_e5_expanded, linear_regression_path,
 )
 from ui import theme
-from ui import walkthrough as wt
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "backprop_walkthrough.py")
 
@@ -140,9 +140,9 @@ def test_quiz_hides_gradients_and_checks_answers(app):
 
 
 def test_quiz_accepts_a_rounded_answer_within_the_tolerance():
-    assert wt.check_answer(-0.20, -0.19661193)
-    assert wt.check_answer(-4.0, -4.0) and not wt.check_answer(-3.9, -4.0)
-    assert not wt.check_answer(None, 1.0) and not wt.check_answer(math.nan, 1.0)
+    assert analysis.check_answer(-0.20, -0.19661193)
+    assert analysis.check_answer(-4.0, -4.0) and not analysis.check_answer(-3.9, -4.0)
+    assert not analysis.check_answer(None, 1.0) and not analysis.check_answer(math.nan, 1.0)
 
 
 # Edited inputs
@@ -175,8 +175,8 @@ def test_a_copied_link_reproduces_the_inputs(app):
     assert at.button_group[0].value == ["tanh", "relu"]  # pills, in the legend's order
     assert at.slider(key="bp_net_x").value == -1.5 and at.select_slider[0].value == 0.003
     assert metrics(at)["step"] == "7"
-    path = linear_regression_path(*wt.initial_line(777), NINE_X, NINE_Y, 0.003, 7)
-    assert metrics(at)["loss"] == wt.fmt(path.updates[-1].new_loss)
+    path = linear_regression_path(*analysis.initial_line(777), NINE_X, NINE_Y, 0.003, 7)
+    assert metrics(at)["loss"] == format.fmt(path.updates[-1].new_loss)
     assert dict(at.query_params) == app.query_params | {"act": "tanh,relu"}
 
 
@@ -204,14 +204,14 @@ def test_hostile_query_params_fall_back_with_a_notice(app):
 @pytest.mark.parametrize("key, text", [("x", "1e6"), ("x", "-101"), ("e5_step", "-1"),
                                        ("lr", "0.0015"), ("quiz", ""), ("act", ",")])
 def test_each_bad_value_is_refused_and_named(key, text):
-    values, notices = wt.parse_params({key: text})
-    assert values[key] == wt.CONTROLS[key].default
+    values, notices = state.parse_params({key: text})
+    assert values[key] == state.CONTROLS[key].default
     assert len(notices) == 1 and notices[0].startswith(f"`{key}`")
 
 
 def test_good_values_parse_to_the_controls_types():
-    values, notices = wt.parse_params({"x": " 3 ", "e4_step": "2.0", "quiz": "true", "lr": "1e-3",
-                                       "act": "leaky_relu,sigmoid", "embed": "true"})
+    values, notices = state.parse_params({"x": " 3 ", "e4_step": "2.0", "quiz": "true", "lr": "1e-3",
+                                          "act": "leaky_relu,sigmoid", "embed": "true"})
     assert notices == []
     assert (values["x"], values["e4_step"], values["quiz"], values["lr"]) == (3.0, 2, True, 0.001)
     assert values["act"] == ("sigmoid", "leaky_relu")
@@ -264,7 +264,7 @@ def execute(code: str) -> dict:
 
 
 def test_e4_code_reproduces_the_graph():
-    ns = execute(wt.code_e4(1.5, -2.0, 3.0))
+    ns = execute(code.code_e4(1.5, -2.0, 3.0))
     f = circuit_e4(1.5, -2.0, 3.0)
     f.backward()
     node = by_label(f)
@@ -273,7 +273,7 @@ def test_e4_code_reproduces_the_graph():
 
 
 def test_e5_code_reproduces_both_circuits():
-    ns = execute(wt.code_e5((2.0, -3.0, -3.0), (-1.0, -2.0)))
+    ns = execute(code.code_e5((2.0, -3.0, -3.0), (-1.0, -2.0)))
     f = circuit_e5_expanded()
     f.backward()
     node = by_label(f)
@@ -283,30 +283,30 @@ def test_e5_code_reproduces_both_circuits():
 
 def test_e6_code_and_autograd_check_match_the_chain_rule():
     args = (0.5, 0.1, -0.8, 0.2, 1.5, -0.3, 1.0, 1.0)
-    ns = execute(wt.code_e6(*args))
+    ns = execute(code.code_e6(*args))
     product = chain_rule_w2(*args).product
     assert math.isclose(ns["w2"].grad.item(), product, rel_tol=1e-5)
     assert math.isclose(ns["by_hand"].item(), product, rel_tol=1e-5)
-    assert math.isclose(wt.torch_dloss_dw2(*args), product, rel_tol=1e-12)
+    assert math.isclose(analysis.torch_dloss_dw2(*args), product, rel_tol=1e-12)
 
 
 def test_e7_code_reproduces_the_path_in_float32():
-    ns = execute(wt.code_e7(0.001, 25))
-    path = linear_regression_path(*wt.initial_line(777), NINE_X, NINE_Y, 0.001, 25)
+    ns = execute(code.code_e7(0.001, 25))
+    path = linear_regression_path(*analysis.initial_line(777), NINE_X, NINE_Y, 0.001, 25)
     assert math.isclose(ns["w"].item(), path.updates[-1].new_w, rel_tol=1e-4)
     assert math.isclose(ns["loss"].item(), path.updates[-1].new_loss, rel_tol=1e-4)
 
 
 def test_e7_code_at_step_zero_prints_the_start():
-    ns = execute(wt.code_e7(0.001, 0))
+    ns = execute(code.code_e7(0.001, 0))
     assert math.isclose(ns["loss"].item(), 593.6833, rel_tol=1e-6)
 
 
 def test_activation_code_runs():
-    assert set(execute(wt.code_activations(0.1))["activations"]) == set(wt.ACTIVATION_NAMES)
+    assert set(execute(code.code_activations(0.1))["activations"]) == set(analysis.ACTIVATION_NAMES)
 
 
 def test_numbers_are_rounded_for_reading():
-    assert [wt.fmt(v) for v in (-12.0, 0.19661193, 3.0, 593.68331, 1234.5678, -76136.41, 1e-7,
-                                2.3e13, -0.0, math.inf)] == [
+    assert [format.fmt(v) for v in (-12.0, 0.19661193, 3.0, 593.68331, 1234.5678, -76136.41, 1e-7,
+                                    2.3e13, -0.0, math.inf)] == [
         "−12", "0.1966", "3", "593.6833", "1234.57", "−7.61e4", "1e−7", "2.3e13", "0", "∞"]

@@ -1,0 +1,162 @@
+"""The step panel: Reset / Back / Next / End, the chain-rule product with numbers, and the quiz
+that hides a gradient until it is typed right or revealed (sections 1 and 2)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from lessons.backprop.analysis import check_answer
+from lessons.backprop.diagram import walk_dot
+from lessons.backprop.format import backward_tex, fmt, forward_tex, local_rule, pretty, pretty_d, tex_partial
+from lessons.backprop.state import _state
+from mlp_core.graph import GraphData, WalkStep, graph_data, walkthrough
+
+
+def quiz_toggle_ui() -> bool:
+    return st.toggle("Quiz mode", key=_state("quiz"),
+                     help="Hide the gradients in sections 1 and 2. At each backward step, type the "
+                          "gradient of the highlighted node and check it, or reveal it.")
+
+
+def set_step(name: str, index: int) -> None:
+    st.session_state[_state(f"{name}_step")] = index
+    st.session_state[_state(f"{name}_answer")] = None
+
+
+def walk_buttons_ui(name: str, last: int) -> int:
+    """Reset / Back / Next / End; returns the current step, clamped to the walk."""
+    key = _state(f"{name}_step")
+    index = min(max(int(st.session_state.get(key, 0)), 0), last)
+    st.session_state[key] = index
+    buttons = (("Reset", ":material/first_page:", 0, index == 0, "reset"),
+               ("Back", ":material/chevron_left:", index - 1, index == 0, "back"),
+               ("Next", ":material/chevron_right:", index + 1, index == last, "next"),
+               ("End", ":material/last_page:", last, index == last, "end"))
+    for column, (label, icon, target, disabled, suffix) in zip(st.columns(4), buttons):
+        column.button(label, icon=icon, key=_state(f"{name}_{suffix}"), disabled=disabled,
+                      on_click=set_step, args=(name, target), width="stretch",
+                      type="primary" if suffix == "next" else "secondary")
+    return index
+
+
+def phase_caption(walk: Sequence[WalkStep], step: WalkStep) -> str:
+    forward = sum(s.phase == "forward" for s in walk)
+    if step.phase == "start":
+        return f"Step 0 of {len(walk) - 1} · the inputs"
+    if step.phase == "forward":
+        return f"Step {step.index} of {len(walk) - 1} · forward pass, node {step.index} of {forward}"
+    return f"Step {step.index} of {len(walk) - 1} · backward pass"
+
+
+def _quiz_record(name: str) -> dict:
+    return st.session_state.setdefault(_state(f"{name}_quiz_record"), {})
+
+
+def quiz_status(name: str, step: WalkStep) -> str | None:
+    """"right" or "revealed" once this step's question is settled for the current inputs."""
+    entry = _quiz_record(name).get(step.index)
+    truth = step.known_grads[step.node_id]
+    return entry[0] if entry and entry[1] == truth else None
+
+
+def _check(name: str, index: int, truth: float) -> None:
+    answer = st.session_state.get(_state(f"{name}_answer"))
+    right = check_answer(answer, truth)
+    st.session_state[_state(f"{name}_feedback")] = (index, truth, answer, right)
+    if right:
+        _quiz_record(name)[index] = ("right", truth)
+
+
+def _reveal(name: str, index: int, truth: float) -> None:
+    _quiz_record(name)[index] = ("revealed", truth)
+
+
+def quiz_ui(name: str, step: WalkStep, question: str) -> bool:
+    """Ask for the highlighted node's gradient; True once it is answered right or revealed."""
+    status = quiz_status(name, step)
+    truth = step.known_grads[step.node_id]
+    if status == "right":
+        st.success(f"Right: {question} = {fmt(truth)}", icon=":material/check_circle:")
+        return True
+    if status == "revealed":
+        st.info(f"Revealed: {question} = {fmt(truth)}", icon=":material/visibility:")
+        return True
+    answer_column, check_column, reveal_column = st.columns([3, 1, 1], vertical_alignment="bottom")
+    answer_column.number_input(f"Your answer: {question} =", value=None, step=0.01, format="%g",
+                               placeholder="type the gradient", key=_state(f"{name}_answer"))
+    check_column.button("Check", key=_state(f"{name}_check"), on_click=_check,
+                        args=(name, step.index, truth), type="primary", width="stretch")
+    reveal_column.button("Reveal", key=_state(f"{name}_reveal"), on_click=_reveal,
+                         args=(name, step.index, truth), width="stretch")
+    feedback = st.session_state.get(_state(f"{name}_feedback"))
+    if feedback and feedback[:2] == (step.index, truth):
+        answer = feedback[2]
+        st.error("Type a number first." if answer is None else
+                 f"{fmt(answer)} is not it. Multiply the upstream gradient by the local gradient "
+                 f"of this gate, then try again.", icon=":material/cancel:")
+    return False
+
+
+def step_panel_ui(name: str, graph: GraphData, walk: Sequence[WalkStep], step: WalkStep,
+                  quiz: bool) -> bool:
+    """Explain the current step; returns whether its gradient may be shown on the graph."""
+    out = graph.nodes[-1].label
+    st.markdown(f"**{phase_caption(walk, step)}**")
+    if step.phase == "start":
+        inputs = ", ".join(f"{pretty(n.label)} = {fmt(n.value)}"
+                           for n in graph.nodes if not n.op and not n.constant)
+        st.markdown(f"The inputs are set: {inputs}. **Next** computes the forward pass one node at "
+                    f"a time; then the backward pass sends gradients from {out} back to every input.")
+        return True
+    if step.phase == "forward":
+        st.latex(forward_tex(graph, step))
+        st.markdown(f"Forward pass: **{pretty(step.forward.label)}** is computed from the values "
+                    f"it depends on. Its gradient waits for the backward pass.")
+        return True
+    question = f"∂{pretty_d(out)}/∂{pretty_d(graph.nodes[step.node_id].label)}"
+    revealed = not quiz or quiz_ui(name, step, question)
+    if step.phase == "seed":
+        st.latex(rf"\large {tex_partial(out, out)} = {1 if revealed else '?'}")
+        st.markdown(f"The backward pass starts at the output: the gradient of {out} with respect "
+                    f"to itself is 1. From here on, every step is upstream × local = downstream.")
+        return revealed
+    for line in backward_tex(step, out, reveal=revealed):
+        st.latex(line)
+    b = step.backward
+    text = (f"The upstream gradient {fmt(b.upstream)} arrives at **{pretty(b.node_label)}**; "
+            f"{local_rule(graph, step, revealed)}")
+    if revealed:
+        text += f" So **{pretty(b.parent_label)}** receives {fmt(b.downstream)}."
+    st.markdown(text)
+    return revealed
+
+
+def answer_table_ui(graph: GraphData, walk: Sequence[WalkStep]) -> None:
+    """Every value and gradient at the end of the walk, for students going over it later."""
+    grads = walk[-1].known_grads
+    rows = [{"node": pretty(n.label), "value": fmt(n.value), "gradient": fmt(grads[n.id])}
+            for n in graph.nodes if n.id in grads]
+    with st.expander("Every value and gradient (the end of the walk)", icon=":material/table:"):
+        st.table(pd.DataFrame(rows).set_index("node"))
+
+
+def walkthrough_ui(name: str, output, quiz: bool, wide: bool = False) -> None:
+    """The graph and the step panel for one circuit: side by side, or the graph above (`wide`)."""
+    output.backward()  # only so the boxes know their widest number; the walk keeps its own grads
+    graph, walk = graph_data(output), walkthrough(output)
+    if wide:
+        graph_slot = st.container()
+        buttons_column, panel_column = st.columns([2, 3], gap="large")
+    else:
+        graph_slot, panel_column = st.columns([3, 2], gap="large")
+        buttons_column = panel_column
+    with buttons_column:
+        step = walk[walk_buttons_ui(name, len(walk) - 1)]
+    with panel_column:
+        revealed = step_panel_ui(name, graph, walk, step, quiz)
+    with graph_slot:
+        st.graphviz_chart(walk_dot(graph, step, hide_current_grad=not revealed), width="stretch")
+    if not quiz:
+        answer_table_ui(graph, walk)
