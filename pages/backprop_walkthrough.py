@@ -1,6 +1,6 @@
 """Backprop walkthrough: the chain rule node by node, up to one weight of a real MLP (E4–E7, E10).
 
-Reads top to bottom as the page looks. Numbers come from mlp_core.graph; the rest from the lesson,
+Reads top to bottom as the page looks. Numbers come from mlp_core.circuits; the rest from the lesson,
 lessons/backprop/: state (the link and the inputs bound to it), steps (the step panel and the
 quiz), diagram (the Graphviz graphs), sections (sections 2–5 and their charts), code (the PyTorch
 under each section), analysis and format (pure: settings, oracles, numbers and TeX as text).
@@ -11,13 +11,8 @@ import streamlit as st
 
 from lessons.backprop import analysis, code, diagram, sections, state, steps
 from lessons.backprop.format import fmt
-from mlp_core.graph import (
-    chain_rule_w2,
-    circuit_e4,
-    circuit_e5_expanded,
-    circuit_e5_sigmoid,
-    circuit_e6,
-    dloss_dw2_finite_difference,
+from mlp_core.circuits import (
+    chain_rule_w2, circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid, circuit_e6, dloss_dw2_finite_difference,
 )
 from ui.navigation import ensure_entrypoint
 

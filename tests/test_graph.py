@@ -12,12 +12,12 @@ import torch
 import torch.nn.functional as F
 
 from mlp_core.data import NINE_X, NINE_Y
-from mlp_core.graph import (
-    ACTIVATIONS, DIVERGED_LOSS, Value, activation_curve, backward_steps, by_label, chain_rule_w2,
-    circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid, circuit_linear_regression,
-    dloss_dw2_finite_difference, forward_steps, graph_data, linear_regression_path,
-    linear_regression_update, sse_stability_limit, topological_order, walkthrough,
+from mlp_core.circuits import (
+    ACTIVATIONS, DIVERGED_LOSS, activation_curve, chain_rule_w2, circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid,
+    circuit_linear_regression, dloss_dw2_finite_difference, linear_regression_path, linear_regression_update,
+    sse_stability_limit,
 )
+from mlp_core.graph import Value, backward_steps, by_label, forward_steps, graph_data, topological_order, walkthrough
 
 
 def close(a: float, b: float, tol: float) -> bool:

@@ -13,9 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from lessons.backprop import analysis, code, format, state
 from mlp_core.data import NINE_X, NINE_Y
-from mlp_core.graph import (
-    by_label, chain_rule_w2, circuit_e4, circuit_e5_expanded, linear_regression_path,
-)
+from mlp_core.circuits import chain_rule_w2, circuit_e4, circuit_e5_expanded, linear_regression_path
+from mlp_core.graph import by_label
 from ui import theme
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "backprop_walkthrough.py")

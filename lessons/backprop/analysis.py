@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 
 from mlp_core.data import NINE_X
-from mlp_core.graph import RegressionPath, activation_curve, sse_stability_limit
+from mlp_core.circuits import RegressionPath, activation_curve, sse_stability_limit
 from mlp_core.presets import PRESETS
 
 E7 = PRESETS["linear-regression-9-points"]

@@ -25,7 +25,8 @@ from lessons.backprop.diagram import Highlight, graph_dot
 from lessons.backprop.format import fmt, tex_number
 from lessons.backprop.state import CONTROLS, _state
 from mlp_core.data import NINE_X, NINE_Y
-from mlp_core.graph import RegressionPath, graph_data, linear_regression_path
+from mlp_core.circuits import RegressionPath, linear_regression_path
+from mlp_core.graph import graph_data
 from ui import theme
 
 

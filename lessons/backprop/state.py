@@ -13,7 +13,8 @@ from typing import Any, Callable, Mapping, Sequence
 import streamlit as st
 
 from lessons.backprop.analysis import ACTIVATION_NAMES, E6_DEFAULTS, E6_NAMES, E7, LEARNING_RATES, MAX_STEPS
-from mlp_core.graph import circuit_e4, circuit_e5_expanded, walkthrough
+from mlp_core.circuits import circuit_e4, circuit_e5_expanded
+from mlp_core.graph import walkthrough
 
 
 def _state(key: str) -> str:
