@@ -16,11 +16,11 @@ names the field, the value and what is allowed.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
 from . import components
+from .fields import Field, check_value, format_text, parse_text
 
 DATASETS = ("logic_gate", "quadratic", "nine_points")
 GATES = ("and", "or", "xor")
@@ -31,23 +31,6 @@ INITS = ("default", "randn")
 
 MAX_HIDDEN_LAYERS = 8
 MAX_WIDTH = 256
-
-
-@dataclass(frozen=True)
-class Field:
-    """One tunable value: how to validate it, show it as a control and write it in a URL."""
-
-    name: str
-    section: str  # "data", "model", "training" or "" for the top-level seed
-    kind: type  # int, float, str or tuple (hidden widths)
-    default: Any
-    label: str
-    help: str
-    low: float | None = None  # inclusive bounds for numbers (for widths: each width)
-    high: float | None = None
-    choices: tuple[str, ...] = ()
-    log_scale: bool = False  # the control moves on a log scale (learning rate)
-    max_length: int | None = None  # for tuples: the most items allowed
 
 
 FIELDS: dict[str, Field] = {
@@ -96,44 +79,9 @@ FIELDS: dict[str, Field] = {
 }
 
 
-def _show(value: Any) -> str:
-    """A number as a student would write it: 10001, 0.0002, 1e+99."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(int(value)) if float(value).is_integer() and abs(value) < 1e10 else f"{value:g}"
-    return repr(value)
-
-
 def _check(name: str, value: Any) -> Any:
     """Validate one value against its field; return it normalised (ints as int, tuples as tuple)."""
-    spec = FIELDS[name]
-    if spec.kind is tuple:
-        return _check_widths(spec, value)
-    if spec.kind is str:
-        if not isinstance(value, str) or value not in spec.choices:
-            raise ValueError(f"{name} = {value!r} is not allowed; choose one of {', '.join(spec.choices)}.")
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} = {value!r} must be a number between {_show(spec.low)} and {_show(spec.high)}.")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} = {_show(value)} must be a finite number between {_show(spec.low)} and {_show(spec.high)}.")
-    if spec.kind is int and value != int(value):
-        raise ValueError(f"{name} = {_show(value)} must be a whole number between {_show(spec.low)} and {_show(spec.high)}.")
-    if not spec.low <= value <= spec.high:
-        raise ValueError(f"{name} = {_show(value)} is out of range; it must be between {_show(spec.low)} and {_show(spec.high)}.")
-    return int(value) if spec.kind is int else float(value)
-
-
-def _check_widths(spec: Field, value: Any) -> tuple[int, ...]:
-    if not isinstance(value, (tuple, list)):
-        raise ValueError(f"{spec.name} = {value!r} must be a list of layer widths, e.g. (100, 10, 6).")
-    if len(value) > spec.max_length:
-        raise ValueError(f"{spec.name} = {tuple(value)!r} has {len(value)} hidden layers; at most "
-                         f"{spec.max_length} are allowed.")
-    for width in value:
-        if isinstance(width, bool) or not isinstance(width, int) or not spec.low <= width <= spec.high:
-            raise ValueError(f"{spec.name} = {tuple(value)!r}: each width must be a whole number "
-                             f"between {_show(spec.low)} and {_show(spec.high)}.")
-    return tuple(int(w) for w in value)
+    return check_value(FIELDS[name], value)
 
 
 def _validate_section(obj: Any) -> None:
@@ -288,34 +236,13 @@ class Config:
 
 
 def format_value(name: str, value: Any) -> str:
-    """One field's value as it appears in a URL: widths as '100-10-6' (or 'none')."""
-    if FIELDS[name].kind is tuple:
-        return "-".join(str(w) for w in value) or "none"
-    if FIELDS[name].kind is float:
-        return repr(float(value))
-    return str(value)
+    """One field's value as it appears in a URL: widths as '100-10-6' (or 'none'), floats exactly."""
+    return format_text(FIELDS[name], value)
 
 
 def parse_value(name: str, text: str) -> Any:
     """Parse one URL string into the field's type; raise ValueError naming the field if it can't."""
-    spec = FIELDS[name]
-    text = str(text).strip()
-    try:
-        if spec.kind is tuple:
-            if text.lower() in ("", "none", "0"):
-                return ()
-            return tuple(int(part) for part in text.replace(",", "-").replace("x", "-").split("-"))
-        if spec.kind is int:
-            number = float(text)
-            if number != int(number):
-                raise ValueError
-            return int(number)
-        if spec.kind is float:
-            return float(text)
-    except (ValueError, OverflowError):
-        expected = {tuple: "layer widths such as 100-10-6", int: "a whole number", float: "a number"}[spec.kind]
-        raise ValueError(f"{name} = {text!r} is not {expected}.") from None
-    return text.lower()
+    return parse_text(FIELDS[name], text)
 
 
 def parse_query_lenient(params: Mapping[str, str], base: Config) -> tuple[Config, list[str]]:

@@ -1,19 +1,18 @@
-"""The page's inputs kept in the link: one table of controls drives parsing, defaults and writing
-back; the number inputs and sliders are bound to it.
+"""The page's inputs kept in the link: one table of fields (mlp_core.fields, as every page's) drives
+parsing, defaults and writing back; the number inputs and sliders are bound to it.
 
 Session-state keys all start with "bp_" (the URL names without it), so they never collide with
 another page's widgets.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import streamlit as st
 
 from lessons.backprop.analysis import ACTIVATION_NAMES, E6_DEFAULTS, E6_NAMES, E7, LEARNING_RATES, MAX_STEPS
 from mlp_core.circuits import circuit_e4, circuit_e5_expanded
+from mlp_core.fields import Field, format_text, parse_lenient
 from mlp_core.graph import walkthrough
 
 
@@ -24,81 +23,29 @@ def _state(key: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Every control in the URL: one table drives parsing, defaults and writing back
 
-@dataclass(frozen=True)
-class Control:
-    """One value of the page kept in the link: `key` is the query parameter's name."""
-    key: str
-    kind: str  # "float", "int", "bool", "choice" (one of options) or "choices" (a comma list)
-    default: Any
-    low: float | None = None
-    high: float | None = None
-    options: tuple = ()
-
-
 def _walk_length(build: Callable[[], Any]) -> int:
     return len(walkthrough(build()))
 
 
-CONTROLS: dict[str, Control] = {c.key: c for c in (
-    Control("quiz", "bool", False),
-    Control("x", "float", -2.0, -100.0, 100.0),
-    Control("y", "float", 5.0, -100.0, 100.0),
-    Control("z", "float", -4.0, -100.0, 100.0),
-    Control("e4_step", "int", 0, 0, _walk_length(circuit_e4) - 1),
-    *(Control(k, "float", v, -10.0, 10.0)
-      for k, v in zip(("w0", "w1", "w2", "x0", "x1"), (2.0, -3.0, -3.0, -1.0, -2.0))),
-    Control("e5_step", "int", 0, 0, _walk_length(circuit_e5_expanded) - 1),
-    Control("act", "choices", tuple(ACTIVATION_NAMES), options=tuple(ACTIVATION_NAMES)),
-    Control("slope", "float", 0.1, 0.0, 0.5),
-    *(Control(f"net_{k}", "float", v, -5.0, 5.0) for k, v in zip(E6_NAMES, E6_DEFAULTS)),
-    Control("lr", "choice", E7.training.learning_rate, options=LEARNING_RATES),
-    Control("steps", "int", 0, 0, MAX_STEPS),
+def _number(key: str, kind: type, default: float, low: float, high: float) -> Field:
+    return Field(key, "backprop", kind, default, low=low, high=high, digits=10)
+
+
+# Every input of the page, as fields of the same kind as the configs' (mlp_core/fields.py): one parser,
+# one check and one URL format for every page. Floats go to the URL with 10 significant digits.
+CONTROLS: dict[str, Field] = {c.name: c for c in (
+    Field("quiz", "backprop", bool, False),
+    *(_number(k, float, v, -100.0, 100.0) for k, v in zip("xyz", (-2.0, 5.0, -4.0))),
+    _number("e4_step", int, 0, 0, _walk_length(circuit_e4) - 1),
+    *(_number(k, float, v, -10.0, 10.0) for k, v in zip(("w0", "w1", "w2", "x0", "x1"), (2.0, -3.0, -3.0, -1.0, -2.0))),
+    _number("e5_step", int, 0, 0, _walk_length(circuit_e5_expanded) - 1),
+    Field("act", "backprop", tuple, tuple(ACTIVATION_NAMES), choices=tuple(ACTIVATION_NAMES)),
+    _number("slope", float, 0.1, 0.0, 0.5),
+    *(_number(f"net_{k}", float, v, -5.0, 5.0) for k, v in zip(E6_NAMES, E6_DEFAULTS)),
+    Field("lr", "backprop", float, E7.training.learning_rate, stops=LEARNING_RATES, digits=10),
+    _number("steps", int, 0, 0, MAX_STEPS),
 )}
-RESERVED = {"embed", "embed_options"}  # Streamlit's own parameters: not ours to judge
-TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
-
-
-def show(value: Any) -> str:
-    """A control's value as it appears in a notice and in the URL."""
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, tuple):
-        return ",".join(value)
-    return f"{value:.10g}" if isinstance(value, float) else str(value)
-
-
-def parse_value(control: Control, text: str) -> Any:
-    """The value of one query parameter; ValueError says why it was refused, in plain words."""
-    text = text.strip()
-    if control.kind == "bool":
-        if text.lower() not in TRUE | FALSE:
-            raise ValueError("is not on/off (use 1 or 0)")
-        return text.lower() in TRUE
-    if control.kind == "choices":
-        names = tuple(n for n in (p.strip() for p in text.split(",")) if n)
-        unknown = [n for n in names if n not in control.options]
-        if unknown or not names:
-            raise ValueError(f"names no known choice ({', '.join(unknown) or 'empty'}); "
-                             f"choose from {', '.join(control.options)}")
-        return tuple(n for n in control.options if n in names)  # the legend's fixed order
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError("is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError("is not a finite number")
-    if control.kind == "choice":
-        match = [o for o in control.options if math.isclose(o, number, rel_tol=1e-9)]
-        if not match:
-            raise ValueError(f"is not one of {', '.join(show(o) for o in control.options)}")
-        return match[0]
-    if not control.low <= number <= control.high:
-        raise ValueError(f"is outside {show(control.low)} … {show(control.high)}")
-    if control.kind == "int":
-        if number != int(number):
-            raise ValueError("is not a whole number")
-        return int(number)
-    return number
+RESERVED = ("embed", "embed_options")  # Streamlit's own parameters: not ours to judge
 
 
 def parse_params(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -106,19 +53,14 @@ def parse_params(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
 
     Returns the values and one notice per ignored parameter. Never raises.
     """
-    values = {key: control.default for key, control in CONTROLS.items()}
+    values, refused = parse_lenient(CONTROLS, params, ignore=RESERVED)
     notices = []
-    for key, text in params.items():
-        shown = _quote(text)
-        if key in RESERVED:
-            continue
-        if key not in CONTROLS:
-            notices.append(f"{_quote(key)} is not a setting of this page")
-            continue
-        try:
-            values[key] = parse_value(CONTROLS[key], text)
-        except ValueError as why:
-            notices.append(f"{_quote(key)} = {shown} {why}; using {show(CONTROLS[key].default)}")
+    for error in refused:
+        if error.name not in CONTROLS:
+            notices.append(f"{_quote(error.name)} is not a setting of this page")
+        else:
+            default = format_text(CONTROLS[error.name], CONTROLS[error.name].default)
+            notices.append(f"{_quote(error.name)} = {_quote(params[error.name])} {error.reason}; using {default}")
     return values, notices
 
 
@@ -149,7 +91,7 @@ def save_url_state() -> None:
         value = st.session_state.get(_state(key), control.default)
         value = tuple(value) if isinstance(value, list) else value
         if value != control.default:
-            wanted[key] = show(value)
+            wanted[key] = format_text(control, value)
     current = {k: v for k, v in st.query_params.to_dict().items() if k not in RESERVED}
     if current != wanted:
         st.query_params.from_dict(wanted)
