@@ -11,11 +11,11 @@ import streamlit as st
 from lessons.backprop.format import fmt, pretty
 from mlp_core.graph import GraphData, WalkStep
 from ui import theme
+from ui.theme import INK, LEAF_FILL, LINE, MUTED, TINT
 
 
 OP_SYMBOLS = {"+": "+", "*": "×", "**-1": "1/x", "**2": "x²", "neg": "−x", "exp": "exp",
               "log": "log", "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky"}
-INK, MUTED, LINE, LEAF_FILL, TINT = "#111827", "#6b7280", "#9ca3af", "#f3f4f6", "#ffe3c7"
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ import pandas as pd
 
 from ui import theme
 from ui.charts import arrow_bytes, downsample, finish_spec, finite, style
-
-EXTRAPOLATION_SHADE = "#eef0f3"  # where the network has to extrapolate: outside the data's x range
+from ui.theme import EXTRAPOLATION_SHADE
 
 
 FIT_CURVES = ["true curve x² + 3", "network"]
@@ -71,7 +70,7 @@ def fit_spec(x_domain: tuple[float, float], y_domain: tuple[float, float], train
     band = pd.DataFrame({"start": [x_domain[0], train_range[1]], "end": [train_range[0], x_domain[1]],
                          "label": ["no data here", ""]})
     shade = alt.Chart(band).mark_rect(color=EXTRAPOLATION_SHADE).encode(x=alt.X("start:Q", scale=x_scale), x2="end:Q")
-    shade_text = alt.Chart(band).mark_text(color="#4b5563", fontSize=theme.FONT_SIZE - 1, align="left", dx=4,
+    shade_text = alt.Chart(band).mark_text(color=theme.SHADE_TEXT, fontSize=theme.FONT_SIZE - 1, align="left", dx=4,
                                            baseline="top", dy=6).encode(x="start:Q", y=alt.value(0), text="label:N")
     scatter = alt.Chart(alt.NamedData("points")).mark_circle(size=18, opacity=0.45, color=theme.DATA).encode(
         x=alt.X("x:Q", title="x", scale=x_scale), y=alt.Y("y:Q", title="y", scale=y_scale))

@@ -29,7 +29,7 @@ def regression_band_chart(result: SweepResult, inputs: np.ndarray, targets: np.n
     shade = pd.DataFrame({"start": [float(grid.min()), train_range[1]], "end": [train_range[0], float(grid.max())]})
     index = charts.downsample(len(inputs), 1000)
     layers = [
-        alt.Chart(shade).mark_rect(color=fit_charts.EXTRAPOLATION_SHADE).encode(x=alt.X("start:Q", scale=x_scale), x2="end:Q"),
+        alt.Chart(shade).mark_rect(color=theme.EXTRAPOLATION_SHADE).encode(x=alt.X("start:Q", scale=x_scale), x2="end:Q"),
         alt.Chart(pd.DataFrame({"x": inputs[index], "y": targets[index]})).mark_circle(
             size=14, opacity=0.35, color=theme.DATA).encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale)),
         alt.Chart(band).mark_area(opacity=0.25, color=theme.NETWORK, clip=True).encode(
