@@ -99,7 +99,10 @@ ACTIVATIONS: Mapping[str, Callable[[Value, float], Value]] = MappingProxyType({
     "tanh": lambda v, slope: v.tanh(),
     "relu": lambda v, slope: v.relu(),
     "leaky_relu": lambda v, slope: v.leaky_relu(slope),
-})
+    "softplus": lambda v, slope: v.softplus(),
+    "gelu": lambda v, slope: v.gelu(),
+    "silu": lambda v, slope: v.silu(),
+})  # every activation of the registry (mlp_core/components.py) but identity: tests/test_registry.py
 
 
 def activation_curve(name: str, xs: Iterable[float],

@@ -103,6 +103,22 @@ class Value:
         return self._result(self.data if positive else slope * self.data, (self,),
                             "leaky_relu", (1.0 if positive else slope,))
 
+    # Smooth ReLUs (E10 beside the lecture's three): each a primitive with its own derivative.
+
+    def softplus(self) -> Value:
+        x = self.data  # log(1 + e^x) without overflow: max(x, 0) + log(1 + e^-|x|)
+        return self._result(max(x, 0.0) + math.log1p(math.exp(-abs(x))), (self,), "softplus", (_sigmoid(x),))
+
+    def silu(self) -> Value:
+        s = _sigmoid(self.data)  # x·σ(x); its derivative σ(x)·(1 + x·(1 − σ(x)))
+        return self._result(self.data * s, (self,), "silu", (s * (1.0 + self.data * (1.0 - s)),))
+
+    def gelu(self) -> Value:
+        x = self.data  # x·Φ(x), Φ the standard normal CDF; its derivative Φ(x) + x·φ(x)
+        cdf = 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+        density = math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+        return self._result(x * cdf, (self,), "gelu", (cdf + x * density,))
+
     # Derived ops: compositions of primitives, with numbers in their argument position.
 
     def __sub__(self, other: Value | Number) -> Value:

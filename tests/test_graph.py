@@ -220,7 +220,8 @@ def test_e6_finite_difference_agrees_with_the_chain_rule():
 # E10: activation curves, each derivative from backward(), against torch.autograd.
 
 TORCH_ACTIVATIONS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
-                     "leaky_relu": lambda t: F.leaky_relu(t, 0.2)}
+                     "leaky_relu": lambda t: F.leaky_relu(t, 0.2), "softplus": F.softplus, "gelu": F.gelu,
+                     "silu": F.silu}
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))

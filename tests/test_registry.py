@@ -91,6 +91,13 @@ def test_every_table_has_exactly_the_registrys_names():
     assert set(CHOICE_LABELS) == labelled | other_choices
 
 
+def test_the_scalar_engine_draws_every_activation_of_the_registry():
+    from lessons.backprop.analysis import ACTIVATION_NAMES
+    from mlp_core.circuits import ACTIVATIONS as SCALAR_ACTIVATIONS
+
+    assert set(SCALAR_ACTIVATIONS) == set(ACTIVATION_NAMES) == set(components.ACTIVATIONS) - {"identity"}
+
+
 def test_the_quadratic_lesson_explains_every_activation():
     from lessons.quadratic.analysis import UNIT_SHAPES
 

@@ -20,7 +20,9 @@ E7 = PRESETS["linear-regression-9-points"]
 MAX_STEPS = E7.training.epochs  # the lecture trains E7 for 1000 steps
 LEARNING_RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.01, 0.1, 1.0)
 STABILITY_LIMIT = sse_stability_limit(NINE_X)
-ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
+ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+                    "softplus": "softplus", "gelu": "GELU", "silu": "SiLU"}  # the scalar engine's, in legend order
+LECTURE_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")  # E10's curves, drawn until a student picks others
 E6_NAMES = ("w1", "b1", "w2", "b2", "w3", "b3", "x", "target")
 E6_DEFAULTS = (0.5, 0.1, -0.8, 0.2, 1.5, -0.3, 1.0, 1.0)
 QUIZ_TOLERANCE = (0.01, 0.01)  # an answer counts if within 0.01 or 1 % of the true gradient

@@ -69,6 +69,9 @@ activations = {{
     "tanh": torch.tanh,
     "relu": torch.relu,                              # max(0, x)
     "leaky_relu": lambda t: F.leaky_relu(t, {_py(slope)}),
+    "softplus": F.softplus,                          # log(1 + e^x)
+    "gelu": F.gelu,                                  # x·Φ(x)
+    "silu": F.silu,                                  # x·σ(x)
 }}
 for name, activation in activations.items():
     y = activation(x)

@@ -104,7 +104,7 @@ def activation_chart(names: Sequence[str], slope: float) -> alt.TopLevelMixin:
     chart = alt.Chart(data).mark_line(strokeWidth=3.5, clip=True).encode(
         x=alt.X("x:Q", scale=alt.Scale(domain=[-4, 4]), title="x", axis=alt.Axis(format="~g")),
         y=alt.Y("y:Q", scale=alt.Scale(domain=[-1.2, 2.2]), title=None),
-        color=alt.Color("function:N", scale=alt.Scale(domain=functions, range=theme.SERIES[:4]),
+        color=alt.Color("function:N", scale=alt.Scale(domain=functions, range=theme.SERIES[:len(functions)]),
                         legend=alt.Legend(orient="right", title=None)),
         strokeDash=alt.StrokeDash("curve:N", scale=alt.Scale(domain=["f(x)", "f′(x), derivative"],
                                                              range=[[1, 0], [8, 5]]),

@@ -10,7 +10,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import streamlit as st
 
-from lessons.backprop.analysis import ACTIVATION_NAMES, E6_DEFAULTS, E6_NAMES, E7, LEARNING_RATES, MAX_STEPS
+from lessons.backprop.analysis import (ACTIVATION_NAMES, E6_DEFAULTS, E6_NAMES, E7, LEARNING_RATES,
+                                       LECTURE_ACTIVATIONS, MAX_STEPS)
 from mlp_core.circuits import circuit_e4, circuit_e5_expanded
 from mlp_core.fields import Field, format_text, parse_lenient
 from mlp_core.graph import walkthrough
@@ -39,7 +40,7 @@ CONTROLS: dict[str, Field] = {c.name: c for c in (
     _number("e4_step", int, 0, 0, _walk_length(circuit_e4) - 1),
     *(_number(k, float, v, -10.0, 10.0) for k, v in zip(("w0", "w1", "w2", "x0", "x1"), (2.0, -3.0, -3.0, -1.0, -2.0))),
     _number("e5_step", int, 0, 0, _walk_length(circuit_e5_expanded) - 1),
-    Field("act", "backprop", tuple, tuple(ACTIVATION_NAMES), choices=tuple(ACTIVATION_NAMES)),
+    Field("act", "backprop", tuple, LECTURE_ACTIVATIONS, choices=tuple(ACTIVATION_NAMES)),
     _number("slope", float, 0.1, 0.0, 0.5),
     *(_number(f"net_{k}", float, v, -5.0, 5.0) for k, v in zip(E6_NAMES, E6_DEFAULTS)),
     Field("lr", "backprop", float, E7.training.learning_rate, stops=LEARNING_RATES, digits=10),
