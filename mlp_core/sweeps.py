@@ -69,11 +69,20 @@ class SweepResult:
     seconds: float
     device: str
     workers: int = 1  # threads it trained in (on the CPU)
+    bar: np.ndarray | None = None  # (S,) the loss a solved fit must reach (regression only)
+    flat: np.ndarray | None = None  # (S,) the loss of predicting the mean of y (regression only)
 
     @property
     def solved_share(self) -> float:
         """The fraction of seeds that solved the task."""
         return float(self.solved.mean()) if len(self.solved) else 0.0
+
+    def verdicts(self) -> list[str]:
+        """Each seed's verdict, as `mlp_core.diagnosis` gives one for a run: solved, diverged,
+        plateau, still falling or stuck."""
+        from .diagnosis import verdicts
+
+        return verdicts(self.losses, self.accuracy, self.bar)
 
 
 def sweep(config: Config, seeds: Sequence[int] | int, device: str | torch.device = "cpu", *,
@@ -213,18 +222,21 @@ def _result(config: Config, configs: list[Config], datasets: list[Dataset], loss
         losses[row, diverged_at[row]:] = np.nan
     grid_outputs[diverged] = np.nan
     final_loss = losses[:, -1].astype(float)
+    bar = flat = None
     if datasets[0].task == "classification":
         accuracy = np.where(diverged, np.nan, accuracy.astype(float))
         floor, solved = None, accuracy == 1.0
     else:
-        floor, bar = _floor_and_bar(config, datasets)
+        floor, bar, flat = floor_and_bar(config, datasets)
         accuracy, solved = None, ~diverged & (final_loss <= bar)
     return SweepResult(config, np.array([c.seed for c in configs]), losses, final_loss, accuracy,
-                       solved, floor, diverged_at, grid.numpy(), grid_outputs, seconds, device, workers)
+                       solved, floor, diverged_at, grid.numpy(), grid_outputs, seconds, device, workers,
+                       bar, flat)
 
 
-def _floor_and_bar(config: Config, datasets: list[Dataset]) -> tuple[np.ndarray, np.ndarray]:
-    """Per seed: the best achievable loss on its data, and the loss a solved fit must reach."""
+def floor_and_bar(config: Config, datasets: list[Dataset]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per seed: the best achievable loss on its data, the loss a solved fit must reach, and the
+    loss of predicting the mean of y (what a network that learned nothing reaches)."""
     inputs = torch.stack([d.inputs for d in datasets])
     targets = torch.stack([d.targets for d in datasets])
     if config.data.dataset == "quadratic":
@@ -236,4 +248,4 @@ def _floor_and_bar(config: Config, datasets: list[Dataset]) -> tuple[np.ndarray,
     floor = loss_value(name, best, targets, per_network=True)
     flat = loss_value(name, targets.mean(-2, keepdim=True).expand_as(targets), targets, per_network=True)
     bar = torch.maximum(floor * (1 + SOLVED_MARGIN), flat * NOISELESS_BAR)
-    return floor.double().numpy(), bar.double().numpy()
+    return floor.double().numpy(), bar.double().numpy(), flat.double().numpy()

@@ -16,3 +16,17 @@ def open_app(path: str, params: dict[str, str], timeout: float = 120) -> AppTest
 def metric(at: AppTest, label: str) -> str:
     """The value shown by the st.metric with this label."""
     return next(m.value for m in at.metric if m.label == label)
+
+
+def outcome(at: AppTest) -> str:
+    """The finished run's status line: a success (solved), a warning (plateau, still falling, stuck)
+    or an error (diverged). Empty while nothing has trained."""
+    for element in (*at.success, *at.warning, *at.error):
+        if "Trained " in element.value or "diverged at epoch" in element.value:
+            return element.value
+    return ""
+
+
+def url_notices(at: AppTest) -> list[str]:
+    """The warnings about the link (values ignored), not the run's outcome."""
+    return [w.value for w in at.warning if w.value != outcome(at)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_support import metric, open_app
+from apptest_support import metric, open_app, outcome, url_notices
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -25,7 +25,7 @@ def open_page(params: dict[str, str]) -> AppTest:
 def test_page_renders_a_finished_run_with_charts():
     at = open_page(SMALL)
     assert not at.exception
-    assert any("Trained 200 epochs" in s.value for s in at.success)
+    assert "Trained 200 epochs" in outcome(at)
     assert len(at.get("vega_lite_chart")) >= 2
     assert at.text_input(key="quad.widths_text").value == "8-8"
     assert metric(at, "Epochs") == "200 / 200"
@@ -63,7 +63,7 @@ def test_a_preset_sets_every_control():
 
 def test_query_params_set_the_controls():
     at = open_page(SMALL | {"activation": "tanh", "learning_rate": "0.01", "noise_std": "2.5", "seed": "5"})
-    assert not at.exception and not at.warning
+    assert not at.exception and not url_notices(at)
     assert at.selectbox(key="quad.activation").value == "tanh"
     assert at.select_slider(key="quad.learning_rate").value == 0.01
     assert at.slider(key="quad.noise_std").value == 2.5
@@ -75,7 +75,7 @@ def test_hostile_query_params_give_a_notice_and_no_exception():
                "hidden_widths": "1000000", "activation": "<script>", "seed": "1e999", "gate": "xor", "bogus": "1"}
     at = open_page(hostile)
     assert not at.exception
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(url_notices(at))
     for name in ["epochs", "learning_rate", "noise_std", "n_samples", "hidden_widths", "activation", "seed",
                  "gate", "bogus"]:
         assert name in text
@@ -90,7 +90,7 @@ def test_the_same_config_is_served_from_the_run_store():
     assert not again.exception
     assert store.trained == 1 and store.hits >= 1
     assert metric(again, "Train loss") == metric(at, "Train loss")
-    assert any("run store" in s.value for s in again.success)
+    assert "run store" in outcome(again)
 
 
 def test_retrain_trains_again():

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_support import metric, open_app
+from apptest_support import metric, open_app, outcome, url_notices
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 from test_presets_exact import lecture_logic_gate
@@ -50,7 +50,7 @@ def chart_titles(at: AppTest) -> list[str]:
 def test_page_renders_every_gate_with_all_views(gate):
     at = open_page(SHORT | {"gate": gate})
     assert not at.exception
-    assert any("Trained 301 epochs" in s.value for s in at.success)
+    assert "Trained 301 epochs" in outcome(at)
     titles = " ".join(chart_titles(at))
     assert "Decision boundary" in titles and "Training loss" in titles and "Accuracy" in titles
     assert len(at.get("vega_lite_chart")) == 4  # + the hidden space
@@ -121,7 +121,7 @@ def test_query_params_set_the_controls():
     params = {"gate": "or", "hidden_widths": "4-3", "activation": "tanh", "learning_rate": "0.5",
               "optimizer": "adam", "epochs": "300", "seed": "5", "noise_std": "0.25", "n_samples": "100"}
     at = open_page(params)
-    assert not at.exception and not at.warning
+    assert not at.exception and not url_notices(at)
     assert at.selectbox(key="xor.gate").value == "or"
     assert at.text_input(key="xor.widths_text").value == "4-3" and at.slider(key="xor.depth").value == 2
     assert at.selectbox(key="xor.activation").value == "tanh"
@@ -140,7 +140,7 @@ def test_hostile_query_params_give_notices_and_no_exception():
                "loss": "mse", "bogus": "1", "preset": "xor-9000"}
     at = open_page(hostile)
     assert not at.exception
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(url_notices(at))
     for name in ["epochs", "learning_rate", "noise_std", "n_samples", "hidden_widths", "activation", "seed",
                  "gate", "loss", "bogus", "xor-9000"]:
         assert name in text
@@ -154,7 +154,7 @@ def test_the_cached_run_does_not_retrain():
     assert store.trained == 1
     again = open_page(SHORT)  # a second visitor with the same link
     assert not again.exception and store.trained == 1
-    assert any("run store" in s.value for s in again.success)
+    assert "run store" in outcome(again)
     assert printout_text(again) == printout_text(at)
     again.select_slider(key="xor.replay").set_value(0).run()  # replaying, picking a plane, log scale: no run
     again.toggle(key="xor.log_scale").set_value(True).run()

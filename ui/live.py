@@ -32,6 +32,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from mlp_core import Config, RunResult, Snapshot, train
 from mlp_core.cost import estimate
+from mlp_core.diagnosis import diagnose
 
 from .store import get_store
 
@@ -221,5 +222,10 @@ def _show_outcome(status, result: RunResult, from_store: bool) -> None:
     else:
         note = " · shown from the run store (Retrain to watch it again)" if from_store else ""
         seconds = f"{result.seconds:.2f}" if result.seconds < 10 else f"{result.seconds:.1f}"
-        status.success(f"Trained {len(result.losses):,} epochs in {seconds} s{note}.",
-                       icon=":material/check:")
+        trained = f"Trained {len(result.losses):,} epochs in {seconds} s{note}."
+        diagnosis = diagnose(result)  # only a run that reached its goal gets the green tick
+        if diagnosis.solved:
+            status.success(f"{trained} {diagnosis.headline}", icon=":material/check:")
+        else:
+            status.warning(f"{trained} **{diagnosis.verdict.capitalize()}** — {diagnosis.headline} "
+                           f"**Try:** {diagnosis.hint}", icon=":material/warning:")
