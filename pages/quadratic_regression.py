@@ -14,6 +14,7 @@ from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
 from ui.live import Frame, Slot, Throttle, show_run
 from ui.navigation import ensure_entrypoint
+from ui.numbers import number, percent, signed
 
 CONTROLS = PageControls(
     page="quad",
@@ -49,12 +50,14 @@ def draw(frame: Frame) -> None:
     """Fill the fit, loss and metrics areas: while training, and once for the finished run."""
     fit = frame.snapshot.grid_outputs if frame.snapshot is not None else None
     charts.render(fit_area, fit_spec, points=points, truth=truth, fit=fit_charts.fit_curve(grid, fit))
-    charts.render(loss_area, loss_spec, loss=charts.loss_frame(frame.losses), refs=references)
+    diverged = frame.result is not None and frame.result.status == "diverged"
+    spec = diverged_loss_spec if diverged else loss_spec  # a loss that blew up reads on a log scale only
+    charts.render(loss_area, spec, loss=charts.loss_frame(frame.losses), refs=references)
     if len(frame.losses) and (frame.done or slow_views()):
         final = float(frame.losses[-1])
-        metric_slots[0].metric("Train loss", f"{final:.4g}")
+        metric_slots[0].metric("Train loss", number(final))
         metric_slots[1].metric("Against the noise floor",
-                               f"{final - floor:+.3g} ({final / floor - 1:+.0%})" if floor else "no noise")
+                               f"{signed(final - floor)} ({percent(final / floor - 1)})" if floor else "no noise")
         metric_slots[2].metric("Epochs", f"{frame.epoch:,} / {frame.epochs:,}")
         metric_slots[3].metric("Time", f"{frame.result.seconds:.1f} s" if frame.result else "training…")
 
@@ -68,6 +71,8 @@ fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())),
                            fit_charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points),
                            dataset.train_range)
 loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
+diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420,
+                                      title="Training loss, on a log scale: it grew until it diverged")
 result = show_run(config, draw, key="quad")
 
 if result is not None and len(result.losses):

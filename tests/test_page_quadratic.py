@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from apptest_support import metric, open_app, outcome, url_notices
@@ -242,3 +244,25 @@ def test_the_sweep_bar_moves_on_a_clock_and_at_once_when_a_rerun_is_pending(monk
     pending[0] = True  # a widget changed: sent at once, so Streamlit can stop the script there
     update(0.03)
     assert sent[-1] == (0.03, "Training… 3%")
+
+
+def test_a_run_that_learned_nothing_warns_instead_of_a_green_tick():
+    at = open_page({"learning_rate": "100", "epochs": "3000", "n_samples": "200"})  # E9's net, lr 100
+    assert not at.exception and not at.success
+    line = outcome(at)
+    assert line in [w.value for w in at.warning]
+    assert "Trained 3,000 epochs" in line and "Stuck" in line and "Learned nothing" in line
+    assert "ReLU units never activate" in line and "Try:" in line
+
+
+def test_a_diverged_runs_metrics_hold_short_numbers():
+    at = open_page({"hidden_widths": "2-3-4", "activation": "relu", "learning_rate": "100", "optimizer": "sgd",
+                    "loss": "mse", "epochs": "10000", "noise_std": "1.0", "n_samples": "1000", "x_limit": "10.0"})
+    assert not at.exception and "diverged at epoch" in outcome(at)
+    for label in ("Train loss", "Against the noise floor"):
+        value = metric(at, label)
+        assert all(len(token) <= 12 for token in value.replace("(", " ").replace(")", " ").split()), value
+    assert "e+" in metric(at, "Train loss")  # 7.63e+31, not a 32-digit integer
+    loss_chart = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+                      if "diverged" in json.dumps(json.loads(c.proto.spec).get("title", "")))
+    assert loss_chart["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from apptest_support import metric, open_app, outcome, url_notices
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
@@ -195,7 +196,19 @@ def test_replay_slider_changes_the_shown_epoch():
     assert markers and all(f.epoch.tolist() == [0.0] for f in markers)  # on the loss and the accuracy
     boundary = next(f for f in charts_frames(at) if "x1_low" in f.columns)
     assert not boundary.output.equals(next(f for f in final_frames if "x1_low" in f.columns).output)
-    assert metric(at, "Epoch") == "3,001 / 3,001"  # the metrics stay the trained network's
+    # Everything that describes "the network at epoch 0" follows the replay (issue 19): the metrics are
+    # the initial network's, against the lecture loop's first step; the table its outputs.
+    losses, _, _ = lecture_logic_gate((2,), "xor", steps=1)
+    assert metric(at, "Epoch") == "0 / 3,001" and metric(at, "Loss") == f"{losses[0]:.4f}"
+    torch.manual_seed(777)  # the lecture's initial network, built right after seeding
+    initial = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Sigmoid(), torch.nn.Linear(2, 1), torch.nn.Sigmoid())
+    with torch.no_grad():
+        expected = initial(torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])).squeeze(1).numpy()
+    table = next(d.value for d in at.dataframe if "Hypothesis ŷ" in d.value.columns)
+    np.testing.assert_allclose(table["Hypothesis ŷ"].to_numpy(), expected, rtol=1e-5)
+    assert metric(at, "Accuracy") == f"{np.mean((expected > 0.5) == [False, True, True, False]):.2f}"
+    slider.set_value(3001).run()
+    assert metric(at, "Epoch") == "3,001 / 3,001"  # back at the end: the trained network's
 
 
 def test_jump_to_the_end_of_the_plateau():

@@ -119,7 +119,8 @@ def loss_spec(epochs: int, log_scale: bool = False, height: int = theme.CHART_HE
     x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, max(epochs, 1)], nice=False))
     y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
     line = alt.Chart(alt.NamedData("loss")).mark_line(color=theme.NETWORK, strokeWidth=2.5).encode(
-        x=x, y=alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=y_scale),
+        x=x, y=alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=y_scale,
+                     axis=alt.Axis(format="~g")),  # 5e+31, not 50000000000000000000000000000000
         tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("loss:Q", format=".5g")])
     rule = alt.Chart(alt.NamedData("refs")).mark_rule(
         color=theme.REFERENCE, strokeDash=[6, 4], strokeWidth=2).encode(y="value:Q")

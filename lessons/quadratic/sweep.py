@@ -9,7 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from mlp_core import Config, SweepResult
+from mlp_core.diagnosis import summary
 from ui import charts, theme
+from ui.numbers import number
 from ui.sweeps import _time_metric, cached_sweep, final_loss_histogram
 
 from . import charts as fit_charts
@@ -53,11 +55,12 @@ def regression_panel(config: Config, inputs: np.ndarray, targets: np.ndarray,
     if result is None:
         return
     columns = st.columns(4)
-    columns[0].metric("Final loss, median of seeds", f"{np.nanmedian(result.final_loss):.4g}")
+    columns[0].metric("Final loss, median of seeds", number(float(np.nanmedian(result.final_loss))))
     spread = np.nanpercentile(result.final_loss, [10, 90])
-    columns[1].metric("10%–90% of seeds", f"{spread[0]:.3g} – {spread[1]:.3g}")
+    columns[1].metric("10%–90% of seeds", f"{number(spread[0], 3)} – {number(spread[1], 3)}")
     columns[2].metric("Seeds within 10% of the noise floor", f"{int(result.solved.sum())} / {n_seeds}")
     _time_metric(columns[3], result)
+    st.caption(f"The seeds by verdict: {summary(result.verdicts())} (the same verdicts as a single run's).")
     left, right = st.columns([3, 2])
     left.altair_chart(regression_band_chart(result, inputs, targets, train_range), width="stretch")
     right.altair_chart(final_loss_histogram(result, title=f"Final loss of {n_seeds} seeds", log_scale=False),

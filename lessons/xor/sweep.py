@@ -7,7 +7,9 @@ import numpy as np
 import streamlit as st
 
 from mlp_core import Config, SweepResult
+from mlp_core.diagnosis import summary
 from ui.controls import PageControls
+from ui.numbers import number
 from ui.sweeps import _time_metric, cached_sweep, final_loss_histogram, loss_curves_chart
 
 
@@ -20,8 +22,9 @@ def classification_panel(config: Config, controls: PageControls, n_seeds: int = 
     solved = int(result.solved.sum())
     columns = st.columns(3)
     columns[0].metric("Seeds that solve it", f"{solved} / {n_seeds}", help="Accuracy 1.0 on the training points.")
-    columns[1].metric("Median final loss", f"{np.nanmedian(result.final_loss):.3g}")
+    columns[1].metric("Median final loss", number(float(np.nanmedian(result.final_loss)), 3))
     _time_metric(columns[2], result)
+    st.caption(f"The seeds by verdict: {summary(result.verdicts())} (the same verdicts as a single run's).")
     left, right = st.columns(2)
     left.altair_chart(final_loss_histogram(result, title=f"Final loss of {n_seeds} seeds"), width="stretch")
     right.altair_chart(loss_curves_chart(result), width="stretch")
