@@ -8,6 +8,7 @@ import threading
 import streamlit as st
 
 from mlp_core import DESCRIPTIONS, PRESETS  # configs only: torch is not imported here
+from ui.style import page_style_ui
 
 PAGES = {
     "perceptron_xor": ("Perceptron & XOR", "pages/perceptron_xor.py", ":material/call_split:",
@@ -55,6 +56,7 @@ def warm_up_torch() -> threading.Thread:
 
 
 st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide")
+page_style_ui()
 warm_up_torch()
 navigation = st.navigation(
     [st.Page(home, title="Home", icon=":material/home:", default=True)]

@@ -39,7 +39,7 @@ def style(chart: alt.TopLevelMixin, height: int = theme.CHART_HEIGHT) -> alt.Top
     return (chart.properties(height=height)
             .configure_axis(labelFontSize=theme.FONT_SIZE - 1, titleFontSize=theme.FONT_SIZE)
             .configure_legend(labelFontSize=theme.FONT_SIZE - 1, titleFontSize=theme.FONT_SIZE, orient="bottom")
-            .configure_title(fontSize=theme.TITLE_SIZE, anchor="start")
+            .configure_title(fontSize=theme.TITLE_SIZE, subtitleFontSize=theme.FONT_SIZE - 1, anchor="start")
             .configure_view(strokeWidth=0))
 
 

@@ -21,7 +21,7 @@ from ui import charts
 from ui.live import Frame, Slot, Throttle
 
 from . import views
-from .analysis import LN2, plateau_exit, snapshot_accuracy
+from .analysis import LN2, layer_activations, plateau_exit, snapshot_accuracy
 from .diagram import network_diagram, network_dot, weights_table
 from .views import HiddenChoice, corner_outputs
 
@@ -176,9 +176,13 @@ class XorRunView:
                            marker=None if at_end else snapshot.epoch)
         self.draw_anatomy(snapshot)
         self.show_replay_caption(result, snapshot)
-        self.draw_metrics(result.final_loss, result.accuracy, len(result.losses), self.config.training.epochs,
-                          result.seconds)
-        self.show_printout(result)
+        if at_end:
+            self.draw_metrics(result.final_loss, result.accuracy, len(result.losses), self.config.training.epochs,
+                              result.seconds)
+        else:  # everything that describes "the network at epoch N" follows the replay
+            self.draw_metrics(self.loss_at(result, snapshot.epoch), snapshot_accuracy(snapshot, self.config,
+                              self.dataset), snapshot.epoch, self.config.training.epochs, result.seconds)
+        self.show_printout(result, None if at_end else snapshot)
         if snapshot is not None:
             with st.expander(f"Weights and biases at epoch {snapshot.epoch:,} (table)"):
                 st.dataframe(pd.DataFrame(weights_table(snapshot.weights)), hide_index=True, width="stretch",
@@ -225,28 +229,39 @@ class XorRunView:
                                  key=f"xor.unit_b.{layer}")
         st.session_state[HIDDEN_KEY] = HiddenChoice(layer, (a, b))
 
+    @staticmethod
+    def loss_at(result: RunResult, epoch: int) -> float:
+        """The loss of the network after `epoch` updates (the loss of step `epoch`, before its update)."""
+        return float(result.losses[epoch]) if epoch < len(result.losses) else result.final_loss
+
     def show_replay_caption(self, result: RunResult, snapshot) -> None:
         """What the replayed network did at its epoch (nothing when the slider is at the end)."""
         if snapshot is None or snapshot.epoch == result.snapshots[-1].epoch:
             return
-        loss_there = float(result.losses[snapshot.epoch]) if snapshot.epoch < len(result.losses) else result.final_loss
         accuracy = snapshot_accuracy(snapshot, self.config, self.dataset)
         self.replay_slot.caption(f"Showing the network after **{snapshot.epoch:,}** of {len(result.losses):,} "
-                                 f"updates: loss {loss_there:.4f}, accuracy {accuracy:.2f} (the dotted line on the "
-                                 "charts). The numbers below are the trained network's.")
+                                 f"updates: loss {self.loss_at(result, snapshot.epoch):.4f}, accuracy "
+                                 f"{accuracy:.2f} (the dotted line on the charts). The metrics and the table below "
+                                 "are this network's; the printout is the whole run's.")
 
-    def show_printout(self, result: RunResult) -> None:
-        """The lecture script's output for this run, and its hypothesis as a table."""
+    def show_printout(self, result: RunResult, replayed: Snapshot | None = None) -> None:
+        """The lecture script's output for this run, and its hypothesis as a table (of the replayed
+        network, when the replay slider is not at the end)."""
         printout = lecture_printout(result)
         self.printout_area.code(printout.text(), language=None, height=320)
         if printout.hypothesis is not None and printout.show_points:
             inputs = self.dataset.inputs.numpy()
+            hypothesis = printout.hypothesis if replayed is None else \
+                layer_activations(replayed.weights, self.config, inputs)[-1][:, 0]
             table = pd.DataFrame({"x1": inputs[:, 0], "x2": inputs[:, 1], "Y (target)": printout.targets,
-                                  "Hypothesis ŷ": printout.hypothesis, "Predicted (ŷ > 0.5)": printout.predicted})
+                                  "Hypothesis ŷ": hypothesis, "Predicted (ŷ > 0.5)": (hypothesis > 0.5).astype(float)})
             caption = (f"**Accuracy: {printout.accuracy}** — the script's last line. Every 100th loss is on the "
                        f"left, as the lecture's script prints it.")
+            if replayed is not None:
+                caption = (f"The table: the network after **{replayed.epoch:,}** updates (the replay). "
+                           f"The script's last line, for the trained network: Accuracy: {printout.accuracy}.")
         elif printout.accuracy is not None:
-            table = corner_outputs(result.snapshots[-1].weights, self.config)
+            table = corner_outputs((replayed or result.snapshots[-1]).weights, self.config)
             caption = (f"**Accuracy on the {self.config.n_points} noisy points: {printout.accuracy:.4g}**. The "
                        f"script prints no hypothesis for so many points; the table shows the trained net at the "
                        f"four exact corners.")

@@ -84,7 +84,7 @@ def segment_frame(segments) -> pd.DataFrame:
 
 @lru_cache(maxsize=32)
 def boundary_spec(domain: tuple[float, float], point_size: int, height: int = 470,
-                  title: str = "Decision boundary: the network's output ŷ over the inputs") -> dict:
+                  title: str = "Decision boundary") -> dict:
     """Heatmap of the output (red 0 → blue 1), the 0.5 line in black, the data in class colours."""
     scale = alt.Scale(domain=list(domain), nice=False)
     cells = alt.Chart(alt.NamedData("cells")).mark_rect(opacity=1).encode(
@@ -99,7 +99,8 @@ def boundary_spec(domain: tuple[float, float], point_size: int, height: int = 47
         x=alt.X("x1:Q", scale=scale), y=alt.Y("x2:Q", scale=scale), fill=_class_fill(),
         tooltip=[alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f"), "class:N"])
     undecided = _segments("undecided", 2, strokeDash=[8, 6], opacity=0.6)
-    chart = alt.layer(cells, _segments("contour"), undecided, points).properties(title=title)
+    chart = alt.layer(cells, _segments("contour"), undecided, points).properties(
+        title=alt.TitleParams(title, subtitle="the network's output ŷ over the inputs"))  # fits at 1280 px
     return charts.style(chart, height).to_dict()
 
 

@@ -1,0 +1,53 @@
+"""What the class sees: every page at a 1280×720 projector, a 1920×1080 screen and a 390×844 phone,
+with nothing a user reads cut off — metric values and labels, buttons, headings, chart titles,
+display formulas (issue 19). Screenshots of the top of each page go to screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.browser import no_exception, screenshot, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"projector": (1280, 720), "screen": (1920, 1080), "phone": (390, 844)}
+PAGES = {"xor": "perceptron_xor", "quadratic": "quadratic_regression?epochs=2000", "backprop": "backprop_walkthrough"}
+
+# What is cut: an element a user reads whose content is wider than its box (Streamlit cuts such text
+# with "…" or hides it), SVG text ending in "…" (Vega truncates a title to the chart's width), and a
+# display formula wider than its box by more than a few pixels (its end scrolls out of sight).
+CUT = """() => {
+  const cut = [];
+  const readable = '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], button, h1, h2, h3';
+  document.querySelectorAll(readable).forEach(element => {
+    if (element.offsetParent === null || element.closest('[data-testid="stSidebar"]')) return;
+    for (const box of [element, ...element.querySelectorAll('div, p, span')]) {
+      if (box.scrollWidth > box.clientWidth + 1) { cut.push(element.innerText.slice(0, 60)); return; }
+    }
+  });
+  document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text').forEach(text => {
+    if ((text.textContent || '').endsWith('…')) cut.push(text.textContent);
+  });
+  document.querySelectorAll('.katex-display').forEach(formula => {
+    if (formula.scrollWidth > formula.clientWidth + 6) cut.push('formula: ' + formula.innerText.slice(0, 30));
+  });
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_a_user_reads_is_cut_off(chromium, app_url, name, viewport):
+    width, height = VIEWPORTS[viewport]
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/{PAGES[name]}")
+        wait_until_idle(page, timeout_ms=180_000)
+        page.wait_for_selector('[data-testid="stMetric"], .katex-display', timeout=60_000)
+        page.wait_for_timeout(1000)  # the last charts' layout
+        assert no_exception(page)
+        assert page.evaluate(CUT) == []
+        screenshot(page, f"layout-{name}-{viewport}")
+    finally:
+        context.close()

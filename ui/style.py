@@ -1,0 +1,38 @@
+"""The app's own CSS, sent once per page run from the entry point: what a 1280×720 projector and
+a 390 px phone need beyond Streamlit's theme. Measured with headless Chromium (README, "What the
+class sees"): at 1280×720 four metrics share ~190 px each, and a value such as "10,001 / 10,001"
+at Streamlit's 2.25rem was cut to "10,001 / 1…"."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+CSS = """
+<style>
+/* Metric values: smaller on narrow columns, and wrapped at spaces rather than cut off. */
+[data-testid="stMetricValue"] > div {
+    font-size: clamp(1.25rem, 1.9vw, 2.25rem);
+    white-space: normal;
+    overflow-wrap: anywhere;
+    text-overflow: clip;
+}
+/* Metric labels too: "σ(w1·x + b1) = …" was cut where a chain-rule factor's name is the point. */
+[data-testid="stMetricLabel"] * {
+    white-space: normal;
+    overflow: visible;
+    text-overflow: clip;
+}
+/* Button labels wrap instead of being cut to their first letter. */
+[data-testid="stBaseButton-secondary"] p, [data-testid="stBaseButton-primary"] p {
+    white-space: normal;
+    overflow-wrap: anywhere;
+}
+/* Display formulas scale with the window, so that their result stays on screen. */
+.katex-display > .katex { font-size: clamp(0.75em, 1.1vw, 1.21em); }
+</style>
+"""
+
+
+def page_style_ui() -> None:
+    """Apply the app's CSS to the page being run (an invisible element)."""
+    st.html(CSS)
