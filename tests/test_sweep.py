@@ -150,3 +150,10 @@ def test_an_exception_from_progress_stops_the_sweep(workers):
 def test_workers_must_be_positive():
     with pytest.raises(ValueError, match="workers"):
         sweep(E1, 2, workers=0)
+
+
+def test_the_histogram_counts_whole_seeds():
+    from ui.sweeps import final_loss_histogram
+
+    spec = final_loss_histogram(sweep(E1.replace(epochs=30), 3), title="t").to_dict()
+    assert spec["encoding"]["y"]["axis"] == {"tickMinStep": 1, "format": "d"}

@@ -108,7 +108,8 @@ def final_loss_histogram(result: SweepResult, *, title: str, log_scale: bool = T
     x_scale = alt.Scale(type="log") if log_scale else alt.Scale()
     chart = alt.Chart(frame).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("from:Q", title="final loss" + (" (log scale)" if log_scale else ""), scale=x_scale),
-        x2="to:Q", y=alt.Y("sum(seeds):Q", title="seeds", stack=True),
+        x2="to:Q", y=alt.Y("sum(seeds):Q", title="seeds", stack=True,
+                           axis=alt.Axis(tickMinStep=1, format="d")),  # whole seeds: no 0.0 / 1.0 / 2.0 ticks
         color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=OUTCOMES, range=[theme.NETWORK, theme.REFERENCE])),
         tooltip=["outcome:N", alt.Tooltip("from:Q", format=".3g"), alt.Tooltip("to:Q", format=".3g"), "seeds:Q"])
     return charts.style(chart.properties(title=title), height=280)
