@@ -27,6 +27,10 @@ CSS = """
     white-space: normal;
     overflow-wrap: anywhere;
 }
+/* Graphviz graphs keep their own font sizes: Streamlit's theme sets every element inside a chart
+   to a 0.6rem font, which beats the SVG's font-size attributes (the walkthrough did this for its
+   own graphs alone; the XOR diagram was drawn at ~9 px). */
+[data-testid="stGraphVizChart"] svg text { font-size: revert-layer; font-family: revert-layer; }
 /* Display formulas scale with the window, so that their result stays on screen. */
 .katex-display > .katex { font-size: clamp(0.75em, 1.1vw, 1.21em); }
 </style>

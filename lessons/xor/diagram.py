@@ -67,12 +67,14 @@ def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
     show_labels = not big if edge_labels is None else edge_labels
     thinnest, thickest = (0.3, 3.0) if big else (0.5, 6.0)
     largest = max((abs(e.weight) for e in diagram.edges), default=0.0) or 1.0
+    # A small network is laid out compactly with large type: the chart is scaled to its column
+    # (~400 px at 1280×720, ~350 px on a phone), so its text stays about as large as written here.
     lines = ["digraph network {",
              f'  graph [rankdir=LR, splines=line, ordering=out, bgcolor="transparent", '
-             f'ranksep={1.2 if big else 1.6}, nodesep={0.08 if big else 0.4}];',
-             f'  node [shape=circle, fixedsize=true, width={0.7 if big else 0.9}, '
-             f'fontname="Helvetica", fontsize={9 if big else 12}, style=filled, fillcolor="white"];',
-             f'  edge [arrowsize={0.3 if big else 0.6}, fontname="Helvetica", fontsize=10];']
+             f'ranksep={1.2 if big else 1.0}, nodesep={0.08 if big else 0.3}];',
+             f'  node [shape=circle, fixedsize=true, width={0.7 if big else 0.95}, '
+             f'fontname="Helvetica", fontsize={9 if big else 15}, style=filled, fillcolor="white"];',
+             f'  edge [arrowsize={0.3 if big else 0.5}, fontname="Helvetica", fontsize={10 if big else 15}];']
     for layer in sorted({n.layer for n in diagram.nodes}):
         members = " ".join(_node_dot(n) for n in diagram.nodes if n.layer == layer)
         lines.append(f"  {{ rank=same; {members} }}")  # one column per layer
