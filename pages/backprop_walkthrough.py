@@ -2,14 +2,14 @@
 
 Reads top to bottom as the page looks. Numbers come from mlp_core.circuits; the rest from the lesson,
 lessons/backprop/: state (the link and the inputs bound to it), steps (the step panel and the
-quiz), diagram (the Graphviz graphs), sections (sections 2–5 and their charts), code (the PyTorch
+quiz), diagram (the Graphviz graphs, drawn by the steps and sections), sections (sections 2–5 and their charts), code (the PyTorch
 under each section), analysis and format (pure: settings, oracles, numbers and TeX as text).
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from lessons.backprop import analysis, code, diagram, sections, state, steps
+from lessons.backprop import analysis, code, sections, state, steps
 from lessons.backprop.format import fmt
 from mlp_core.circuits import (
     chain_rule_w2, circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid, circuit_e6, dloss_dw2_finite_difference,
@@ -18,7 +18,6 @@ from ui.navigation import ensure_entrypoint
 
 ensure_entrypoint()
 state.load_url_state()
-diagram.graph_style_ui()
 
 title, toggle = st.columns([4, 1], vertical_alignment="bottom")
 title.title("Backprop walkthrough")

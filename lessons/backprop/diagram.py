@@ -6,10 +6,9 @@ import html
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-import streamlit as st
-
 from lessons.backprop.format import fmt, pretty
 from mlp_core.graph import GraphData, WalkStep
+from ui import graphviz as dot
 from ui import theme
 from ui.theme import INK, LEAF_FILL, LINE, MUTED, TINT
 
@@ -68,35 +67,26 @@ def graph_dot(graph: GraphData, values: Iterable[int] | None = None,
     known = set(values) if values is not None else {n.id for n in graph.nodes}
     grads = grads if grads is not None else {n.id: n.grad for n in graph.nodes}
     hidden = set(hidden_grads)
-    lines = ["digraph {", '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.4, pad=0.1];',
-             f'  node [shape=plain, fontname="Helvetica", fontsize=20, fontcolor="{INK}"];',
-             f'  edge [color="{LINE}", penwidth=2, arrowsize=0.8, fontname="Helvetica", fontsize=18];']
+    statements = []
     for node in graph.nodes:
         fill = (theme.ACCENT if node.id == highlight.current else TINT if node.id in highlight.related
                 else LEAF_FILL if not node.op else "white")
         value = fmt(node.value) if node.id in known else "?"
         grad = "?" if node.id in hidden else fmt(grads[node.id]) if node.id in grads else " "
-        lines.append(f"  n{node.id} [label={node_label(node, value, grad, fill)}];")
+        statements.append(dot.node(f"n{node.id}", {"label": node_label(node, value, grad, fill)}))
     for edge in graph.edges:
         if (edge.parent_id, edge.child_id) == highlight.edge:
-            label = (f', label=<<B>{html.escape(highlight.edge_label)}</B>>, fontcolor="{theme.ACCENT}"'
-                     if highlight.edge_label else "")
-            lines.append(f'  n{edge.parent_id} -> n{edge.child_id} '
-                         f'[color="{theme.ACCENT}", penwidth=5, arrowsize=0.5{label}];')
+            marked = {"color": theme.ACCENT, "penwidth": 5, "arrowsize": 0.5}
+            if highlight.edge_label:
+                marked |= {"label": f"<<B>{html.escape(highlight.edge_label)}</B>>", "fontcolor": theme.ACCENT}
+            statements.append(dot.edge(f"n{edge.parent_id}", f"n{edge.child_id}", marked))
         else:
-            lines.append(f"  n{edge.parent_id} -> n{edge.child_id};")
-    return "\n".join(lines + ["}"])
-
-
-def graph_style_ui() -> None:
-    """Let the graphs' own font sizes through.
-
-    Streamlit's theme sets every element inside a chart to a 0.6rem font, which beats the SVG's
-    font-size attributes: Graphviz lays the boxes out for 20 pt text and the browser draws 10 px
-    text in them. `revert-layer` hands the size (and family) back to the SVG's attributes.
-    """
-    st.html('<style>[data-testid="stGraphVizChart"] svg text '
-            '{ font-size: revert-layer; font-family: revert-layer; }</style>')
+            statements.append(dot.edge(f"n{edge.parent_id}", f"n{edge.child_id}"))
+    return dot.digraph(
+        statements,
+        graph={"rankdir": "LR", "bgcolor": "transparent", "nodesep": 0.25, "ranksep": 0.4, "pad": 0.1},
+        node={"shape": "plain", "fontname": "Helvetica", "fontsize": 20, "fontcolor": INK},
+        edge={"color": LINE, "penwidth": 2, "arrowsize": 0.8, "fontname": "Helvetica", "fontsize": 18})
 
 
 def walk_dot(graph: GraphData, step: WalkStep, *, hide_current_grad: bool = False) -> str:

@@ -3,31 +3,15 @@ the step panel, and each gate's local rule in one sentence. Pure: numbers and re
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Sequence
 
 from mlp_core.graph import GraphData, WalkStep
+from ui.numbers import decimals as fmt  # the walkthrough's numbers: decimals, a real minus
 
 
 # ---------------------------------------------------------------------------------------------
 # Numbers
-
-def fmt(value: float, digits: int = 4) -> str:
-    """At most `digits` decimals (2 from 1000 up, powers of ten from 10⁴), trailing zeros
-    dropped, a real minus sign: −0.1966, 3, 1234.57, −7.61e4."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    if value != 0 and not 1e-4 <= abs(value) < 1e4:
-        mantissa, exponent = f"{value:.2e}".split("e")
-        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
-    else:  # at most 6 significant digits: 593.6833, 1234.57
-        text = f"{value:.{min(digits, 2) if abs(value) >= 1000 else digits}f}".rstrip("0").rstrip(".")
-        text = "0" if text == "-0" else text
-    return text.replace("-", "−")
-
 
 def tex_number(value: float, bracket: bool = True) -> str:
     """A number for LaTeX; negative ones in brackets (unless `bracket` is off) so products

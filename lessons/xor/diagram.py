@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlp_core.config import Config
+from ui import graphviz as dot
 from ui.theme import NEGATIVE, POSITIVE
 
 from .analysis import Weights, _activation_names, node_names
@@ -69,42 +70,34 @@ def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
     largest = max((abs(e.weight) for e in diagram.edges), default=0.0) or 1.0
     # A small network is laid out compactly with large type: the chart is scaled to its column
     # (~400 px at 1280×720, ~350 px on a phone), so its text stays about as large as written here.
-    lines = ["digraph network {",
-             f'  graph [rankdir=LR, splines=line, ordering=out, bgcolor="transparent", '
-             f'ranksep={1.2 if big else 1.0}, nodesep={0.08 if big else 0.3}];',
-             f'  node [shape=circle, fixedsize=true, width={0.7 if big else 0.95}, '
-             f'fontname="Helvetica", fontsize={9 if big else 15}, style=filled, fillcolor="white"];',
-             f'  edge [arrowsize={0.3 if big else 0.5}, fontname="Helvetica", fontsize={10 if big else 15}];']
+    statements = []
     for layer in sorted({n.layer for n in diagram.nodes}):
         members = " ".join(_node_dot(n) for n in diagram.nodes if n.layer == layer)
-        lines.append(f"  {{ rank=same; {members} }}")  # one column per layer
+        statements.append(f"{{ rank=same; {members} }}")  # one column per layer
     for e in diagram.edges:
         share = abs(e.weight) / largest
         colour = (POSITIVE if e.weight >= 0 else NEGATIVE) + (f"{round(64 + 191 * share):02x}" if big else "")
-        attributes = {"color": colour, "penwidth": f"{thinnest + (thickest - thinnest) * share:.2f}",
-                      "tooltip": f"{e.source} → {e.target}: w = {e.weight:.6g}"}
+        values = {"color": colour, "penwidth": f"{thinnest + (thickest - thinnest) * share:.2f}",
+                  "tooltip": f"{e.source} → {e.target}: w = {e.weight:.6g}"}
         if show_labels:
-            attributes["label"] = f"{e.weight:.2f}"
-        lines.append(f"  {_quote(e.source)} -> {_quote(e.target)} [{_attributes(attributes)}];")
-    return "\n".join(lines + ["}"]) + "\n"
+            values["label"] = f"{e.weight:.2f}"
+        statements.append(dot.edge(dot.quote(e.source), dot.quote(e.target), values))
+    return dot.digraph(
+        statements, name="network",
+        graph={"rankdir": "LR", "splines": "line", "ordering": "out", "bgcolor": "transparent",
+               "ranksep": 1.2 if big else 1.0, "nodesep": 0.08 if big else 0.3},
+        node={"shape": "circle", "fixedsize": "true", "width": 0.7 if big else 0.95, "fontname": "Helvetica",
+              "fontsize": 9 if big else 15, "style": "filled", "fillcolor": "white"},
+        edge={"arrowsize": 0.3 if big else 0.5, "fontname": "Helvetica", "fontsize": 10 if big else 15})
 
 
 def _node_dot(node: Node) -> str:
     """One node statement: inputs show their name, neurons also their bias (border = bias sign)."""
     if node.bias is None:
-        return f'{_quote(node.name)} [{_attributes({"label": node.name, "tooltip": f"input {node.name}"})}];'
-    attributes = {"label": f"{node.name}\\nb={node.bias:.2f}", "color": POSITIVE if node.bias >= 0 else NEGATIVE,
-                  "tooltip": f"{node.name}: {node.activation}(Σ w·in + b), b = {node.bias:.6g}"}
-    return f"{_quote(node.name)} [{_attributes(attributes)}];"
-
-
-def _quote(text: str) -> str:
-    """A DOT string literal (quotes escaped; a backslash-n already in the text stays a line break)."""
-    return '"' + text.replace('"', '\\"') + '"'
-
-
-def _attributes(attributes: dict[str, str]) -> str:
-    return ", ".join(f"{key}={_quote(value)}" for key, value in attributes.items())
+        return dot.node(dot.quote(node.name), {"label": node.name, "tooltip": f"input {node.name}"})
+    return dot.node(dot.quote(node.name), {"label": f"{node.name}\\nb={node.bias:.2f}",
+                                "color": POSITIVE if node.bias >= 0 else NEGATIVE,
+                                "tooltip": f"{node.name}: {node.activation}(Σ w·in + b), b = {node.bias:.6g}"})
 
 
 def weights_table(weights: Weights) -> list[dict]:
