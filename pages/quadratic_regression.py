@@ -36,7 +36,6 @@ with st.sidebar:
     config = config_ui(CONTROLS)
 show_url_notices(CONTROLS)
 
-floor = noise_floor(config)
 log_scale = st.toggle("Loss on a log scale", key="quad.log_scale")
 fit_column, loss_column = st.columns([3, 2])
 fit_area, loss_area = Slot(fit_column), Slot(loss_column)
@@ -63,6 +62,7 @@ def draw(frame: Frame) -> None:
 
 
 dataset = dataset_for(config)  # drawn as training will draw it, so the live charts show the data at once
+floor = noise_floor(config, dataset)
 inputs, targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).numpy()
 grid = dataset.grid.squeeze(1).numpy()
 points, truth = fit_charts.fit_points(inputs, targets), fit_charts.truth_curve(grid)  # the same all run: converted once

@@ -3,7 +3,8 @@ hidden unit of each activation can contribute to it."""
 
 from __future__ import annotations
 
-import math
+from mlp_core.data import Dataset
+from mlp_core.sweeps import floor_and_bar
 
 UNIT_SHAPES = {  # what one hidden unit can contribute, by activation
     "relu": "With ReLU each unit is a hinge: flat on one side of its kink, straight on the other — so outside "
@@ -25,7 +26,11 @@ UNIT_SHAPES = {  # what one hidden unit can contribute, by activation
 }
 
 
-def noise_floor(config) -> float | None:
-    """The loss a perfect fit of x² + 3 still pays on average, because of the noise."""
-    std, loss = config.data.noise_std, config.training.loss
-    return {"l1": std * math.sqrt(2 / math.pi), "mse": std**2, "sse": config.n_points * std**2}[loss] if std else None
+def noise_floor(config, dataset: Dataset) -> float | None:
+    """The loss a perfect fit of x² + 3 still pays on this data, because of the noise: the loss of
+    the true curve itself (about noise_std·√(2/π) for L1, noise_std² for MSE). The same floor the
+    run's diagnosis and the seed sweep judge a fit by (mlp_core.sweeps.floor_and_bar)."""
+    if not config.data.noise_std:
+        return None
+    floors, _, _ = floor_and_bar(config, [dataset])
+    return float(floors[0])
