@@ -71,8 +71,8 @@ fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())),
                            fit_charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points),
                            dataset.train_range)
 loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
-diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420,
-                                      title="Training loss, on a log scale: it grew until it diverged")
+diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420, title="Training loss (log scale)",
+                                      subtitle="it grew until it diverged")
 result = show_run(config, draw, key="quad")
 
 if result is not None and len(result.losses):

@@ -11,7 +11,10 @@ from ui.browser import no_exception, screenshot, wait_until_idle
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"projector": (1280, 720), "screen": (1920, 1080), "phone": (390, 844)}
-PAGES = {"xor": "perceptron_xor", "quadratic": "quadratic_regression?epochs=2000", "backprop": "backprop_walkthrough"}
+PAGES = {"xor": "perceptron_xor", "quadratic": "quadratic_regression?epochs=2000", "backprop": "backprop_walkthrough",
+         # a diverged run: the longest numbers a metric shows (+7.63e+31 (+8.53e+33%))
+         "diverged": "quadratic_regression?hidden_widths=2-3-4&learning_rate=100&optimizer=sgd&loss=mse&noise_std=1.0"
+                     "&n_samples=1000&x_limit=10.0"}
 
 # What is cut: an element a user reads whose content is wider than its box (Streamlit cuts such text
 # with "…" or hides it), SVG text ending in "…" (Vega truncates a title to the chart's width), and a

@@ -25,6 +25,10 @@ import pyarrow as pa
 from . import theme
 
 MAX_POINTS = 400
+# Axis labels as Vega writes them, but a huge or tiny one in scientific notation: a diverged run's
+# 5e+31 otherwise reads "50,000,000,000,000,000,000,000,000,000,000" and is cut off.
+HUGE_LABELS = ("abs(datum.value) >= 1e6 || (datum.value != 0 && abs(datum.value) < 1e-4) "
+               "? format(datum.value, '.1e') : datum.label")
 
 
 def downsample(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
@@ -114,17 +118,18 @@ def reference_frame(*references: tuple[float, str]) -> pd.DataFrame:
 
 @lru_cache(maxsize=64)
 def loss_spec(epochs: int, log_scale: bool = False, height: int = theme.CHART_HEIGHT,
-              title: str = "Training loss") -> dict:
+              title: str = "Training loss", subtitle: str = "") -> dict:
     """Loss per epoch (dataset 'loss') with labelled dashed reference lines (dataset 'refs')."""
     x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, max(epochs, 1)], nice=False))
     y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
     line = alt.Chart(alt.NamedData("loss")).mark_line(color=theme.NETWORK, strokeWidth=2.5).encode(
         x=x, y=alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=y_scale,
-                     axis=alt.Axis(format="~g")),  # 5e+31, not 50000000000000000000000000000000
+                     axis=alt.Axis(labelExpr=HUGE_LABELS)),
         tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("loss:Q", format=".5g")])
     rule = alt.Chart(alt.NamedData("refs")).mark_rule(
         color=theme.REFERENCE, strokeDash=[6, 4], strokeWidth=2).encode(y="value:Q")
     text = alt.Chart(alt.NamedData("refs")).mark_text(
         color=theme.REFERENCE, align="right", baseline="bottom", dx=-4, dy=-4, fontSize=theme.FONT_SIZE).encode(
         y="value:Q", x=alt.value("width"), text="label:N")
-    return finish_spec(style(alt.layer(line, rule, text).properties(title=title), height))
+    heading = alt.TitleParams(title, subtitle=subtitle) if subtitle else title
+    return finish_spec(style(alt.layer(line, rule, text).properties(title=heading), height))

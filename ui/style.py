@@ -12,6 +12,9 @@ CSS = """
 /* Metric values: smaller on narrow columns, and wrapped at spaces rather than cut off. */
 [data-testid="stMetricValue"] > div {
     font-size: clamp(1.25rem, 1.9vw, 2.25rem);
+    overflow: visible;
+}
+[data-testid="stMetricValue"] p {
     white-space: normal;
     overflow-wrap: anywhere;
     text-overflow: clip;
