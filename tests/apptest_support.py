@@ -30,3 +30,11 @@ def outcome(at: AppTest) -> str:
 def url_notices(at: AppTest) -> list[str]:
     """The warnings about the link (values ignored), not the run's outcome."""
     return [w.value for w in at.warning if w.value != outcome(at)]
+
+
+def charts_frames(at: AppTest) -> list:
+    """The datasets of every chart on the page now, decoded from the Arrow bytes the browser gets."""
+    import pyarrow as pa
+
+    return [pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            for chart in at.get("vega_lite_chart") for dataset in chart.proto.datasets]

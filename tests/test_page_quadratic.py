@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from apptest_support import metric, open_app, outcome, url_notices
+from apptest_support import charts_frames, metric, open_app, outcome, url_notices
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -125,14 +125,6 @@ def test_a_diverging_run_says_so_without_nan_in_charts(chart_datasets):
     np.testing.assert_allclose(loss.loss.to_numpy(), result.losses[loss.epoch.to_numpy()], rtol=1e-6)
     for label in ("Train loss", "Against the noise floor"):
         assert not {"nan", "inf"} & set(metric(at, label).lower().replace("+", " ").split())
-
-
-def charts_frames(at: AppTest) -> list:
-    """The datasets of every chart on the page, decoded from the Arrow bytes the browser gets."""
-    import pyarrow as pa
-
-    return [pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
-            for chart in at.get("vega_lite_chart") for dataset in chart.proto.datasets]
 
 
 def test_exports_are_offered():

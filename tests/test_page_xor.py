@@ -6,16 +6,14 @@ import dataclasses
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
-from apptest_support import metric, open_app, outcome, url_notices
+from apptest_support import charts_frames, metric, open_app, outcome, url_notices
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 from test_presets_exact import lecture_logic_gate
 
 from mlp_core import PRESETS, run
-from ui import charts
 from ui.store import get_store
 
 PAGE = str(ROOT / "pages" / "perceptron_xor.py")
@@ -70,17 +68,6 @@ def test_perceptron_cannot_learn_xor():
     assert any("no hidden layer" in i.value for i in at.info)  # the hidden space explains itself
     ln2_refs = [f for f in charts_frames(at) if "label" in f and "ln 2" in " ".join(f["label"])]
     assert ln2_refs  # the plateau line is on the loss chart
-
-
-def charts_frames(at: AppTest) -> list[pd.DataFrame]:
-    """The datasets of the charts on the page now (decoded from the Arrow the browser gets)."""
-    import pyarrow as pa
-
-    frames = []
-    for chart in at.get("vega_lite_chart"):
-        for dataset in chart.proto.datasets:
-            frames.append(pa.ipc.open_stream(dataset.data.data).read_all().to_pandas())
-    return frames
 
 
 def test_perceptron_learns_and():
