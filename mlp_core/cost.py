@@ -9,7 +9,9 @@ to be right within a factor of ~2 to refuse configs that would take minutes.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from .config import Config
 from .model import layer_sizes
@@ -125,3 +127,16 @@ def plan_sweep(config: Config, n_seeds: int, *, cores: int = 1, cuda: bool = Fal
         if gpu.seconds < cpu.seconds:
             return SweepPlan("cuda", 1, gpu)
     return SweepPlan("cpu", workers, cpu)
+
+
+def available_cores() -> int:
+    """The cores this process may use: its CPU affinity, capped by a cgroup CPU quota (containers,
+    Community Cloud), where the machine's count would overstate it."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores

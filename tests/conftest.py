@@ -14,6 +14,11 @@ import torch
 # the same) whichever test modules happen to be imported first.
 torch.set_num_threads(1)
 
+# The app pre-trains the lecture's presets at server start (ui/live.py, `warm_up`); tests that count
+# trainings or watch a live run need a server that trains only what they ask for. The one test of
+# the warm-up switches it on for itself.
+os.environ["MLP_LAB_WARM"] = "0"
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -73,8 +78,13 @@ def fresh_caches():
     """Streamlit caches (the run store among them) live for the process: start each test empty."""
     import streamlit as st
 
+    from ui import derived
+    from ui.store import get_pool
+
+    get_pool().close()  # a run still in flight from the last test stops; its threads end
     st.cache_data.clear()
     st.cache_resource.clear()
+    derived.clear()
     yield
 
 

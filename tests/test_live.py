@@ -1,4 +1,5 @@
-"""The live view's clocks, on a fake clock: what the browser is sent while a run trains.
+"""The live view's clocks, on a fake clock: what a run publishes, and what each viewer's browser is
+sent while it trains.
 
 The browser's share of a live run is the number of element updates it receives (each costs it
 5-40 ms of CPU): these tests pin the schedule down without timing anything real.
@@ -6,9 +7,11 @@ The browser's share of a live run is the number of element updates it receives (
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from mlp_core import PRESETS
+from mlp_core.pool import DONE, QUEUED, RUNNING, Cancelled
 from ui import live
 
 EPOCHS = 30_000  # ~200 trainer events (one per EVENT_SECONDS of estimated training): a fine enough grain
@@ -43,7 +46,7 @@ def clock(monkeypatch) -> FakeClock:
     return clock
 
 
-def train_on(clock: FakeClock, seconds_per_event: float, monkeypatch, pending: bool = False):
+def train_on(clock: FakeClock, seconds_per_event: float, monkeypatch):
     """Make every trainer event take `seconds_per_event` on the fake clock."""
     real_train = live.train
 
@@ -53,41 +56,130 @@ def train_on(clock: FakeClock, seconds_per_event: float, monkeypatch, pending: b
             yield event
 
     monkeypatch.setattr(live, "train", timed_train)
-    monkeypatch.setattr(live, "rerun_requested", lambda: (lambda: pending))
 
 
-def test_throttle_passes_the_first_call_then_once_per_period(clock):
-    throttle = live.Throttle(1.0)
-    assert throttle() and not throttle()
-    clock.now += 0.99
-    assert not throttle()
-    clock.now += 0.02
-    assert throttle() and not throttle()
+class Publications:
+    """Stands in for the pool's Run on the trainer's side: records what the job publishes."""
+
+    def __init__(self, clock: FakeClock, cancel_after_checks: int | None = None) -> None:
+        self.clock, self.frames, self.checks, self.cancel_after = clock, [], 0, cancel_after_checks
+
+    def publish(self, frame) -> None:
+        self.check()
+        self.frames.append((self.clock.now, frame))
+
+    def check(self) -> None:
+        self.checks += 1
+        if self.cancel_after is not None and self.checks > self.cancel_after:
+            raise Cancelled
 
 
-def test_charts_and_bar_share_one_clock(clock, monkeypatch):
+def test_a_run_publishes_one_frame_per_tick_for_all_its_viewers(clock, monkeypatch):
     config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS)
     events = EPOCHS // live._report_every(config) + 1
     run_seconds = 5.0
     train_on(clock, run_seconds / events, monkeypatch)
-    draws, status = [], Recorder(clock)
-    result = live._train_live(config, lambda frame: draws.append((clock.now, frame)), status)
+    run = Publications(clock)
+    result = live.train_for_viewers(config, run)
+    assert result.status == "finished" and len(result.losses) == EPOCHS
+    times = [t for t, _ in run.frames]
+    expected = run_seconds / live.PUBLISH_SECONDS
+    assert expected - 1 <= len(times) <= expected + 1
+    assert min(b - a for a, b in zip(times, times[1:])) >= live.PUBLISH_SECONDS
+    frames = [frame for _, frame in run.frames]
+    assert [f.epoch for f in frames] == sorted(f.epoch for f in frames)
+    assert all(len(f.losses) == f.epoch and not f.done for f in frames)
+    last = frames[-1]  # accuracy measured so far, in step with the epochs it was measured at
+    assert len(last.accuracy_epochs) == len(last.accuracy_history) > 0
+    assert last.accuracy_epochs[-1] <= last.epoch and last.accuracy == last.accuracy_history[-1]
 
+
+def test_a_run_whose_viewers_left_stops_at_its_next_event(clock, monkeypatch):
+    config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS)
+    train_on(clock, 0.001, monkeypatch)
+    run = Publications(clock, cancel_after_checks=3)
+    with pytest.raises(Cancelled):
+        live.train_for_viewers(config, run)
+    assert run.checks == 4  # the check right after the viewers left raised
+
+
+class ScriptedRun:
+    """A run on the viewers' side, driven by the fake clock: a new frame every `tick` seconds of a
+    run of `seconds`, optionally queued for `queued` seconds first. `wait` advances the clock."""
+
+    def __init__(self, clock: FakeClock, seconds: float, tick: float = live.PUBLISH_SECONDS,
+                 queued: float = 0.0, viewers: int = 1, epochs: int = 10_000) -> None:
+        self.clock, self.seconds, self.tick, self.epochs = clock, seconds, tick, epochs
+        self.begin = clock.now + queued
+        self.started_at = self.begin
+        self.viewers = set(range(viewers))
+        self.version, self.frame, self.result = 0, None, None
+        self.waits = 0
+
+    @property
+    def state(self) -> str:
+        if self.clock.now < self.begin:
+            return QUEUED
+        return DONE if self.clock.now >= self.begin + self.seconds else RUNNING
+
+    @property
+    def done(self) -> bool:
+        return self.state == DONE
+
+    def wait(self, seen: int, timeout: float) -> bool:
+        self.waits += 1
+        elapsed = self.clock.now - self.begin
+        if elapsed < 0:
+            self.clock.now += min(timeout, -elapsed)
+            return False
+        next_tick = (int(elapsed / self.tick) + 1) * self.tick
+        step = min(timeout, next_tick - elapsed, self.begin + self.seconds - self.clock.now)
+        self.clock.now += max(step, 1e-9)
+        if self.clock.now - self.begin >= next_tick - 1e-12 and not self.done:
+            epoch = min(self.epochs, int(self.epochs * (self.clock.now - self.begin) / self.seconds))
+            self.frame = live.Frame(epoch, self.epochs, np.full(epoch, 0.5), None, None)
+            self.version += 1
+            return True
+        return self.done
+
+
+class FakePool:
+    def __init__(self, ahead: int = 0) -> None:
+        self.ahead, self.detached = ahead, []
+
+    def position(self, run) -> int:
+        return self.ahead
+
+    def detach(self, run, viewer) -> None:
+        self.detached.append(viewer)
+
+
+def follow(clock, run, draw, monkeypatch, pending: bool = False, pool=None):
+    monkeypatch.setattr(live, "rerun_requested", lambda: (lambda: pending))
+    monkeypatch.setattr(live, "frame_of", lambda result: live.Frame(1, 1, np.zeros(1), None, None, result="done"))
+    status, pool = Recorder(clock), pool or FakePool()
+    live._follow(run, pool, "me", draw, status)
+    return status, pool
+
+
+def test_charts_and_bar_share_one_clock(clock, monkeypatch):
+    run_seconds = 5.0
+    draws = []
+    status, pool = follow(clock, ScriptedRun(clock, run_seconds), lambda frame: draws.append((clock.now, frame)),
+                          monkeypatch)
     live_draws = [(t, f) for t, f in draws if not f.done]
-    assert draws[-1][1].done and draws[-1][1].result is result  # the finished run is drawn once, at the end
+    assert draws[-1][1].done  # the finished run is drawn once, at the end
     expected = run_seconds / live.REDRAW_SECONDS
-    assert expected - 2 <= len(live_draws) <= expected  # ~2 a second, none before the first tick
+    assert expected - 2 <= len(live_draws) <= expected  # ~2 a second
     assert len(status.sent) <= len(live_draws) + 2  # the bar: at the start and on the same clock
     gaps = [b - a for (a, _), (b, _) in zip(live_draws, live_draws[1:], strict=False)]
     assert min(gaps) >= live.REDRAW_SECONDS
     epochs = [f.epoch for _, f in live_draws]
-    assert epochs == sorted(epochs) and all(len(f.losses) == f.epoch for _, f in live_draws)
+    assert epochs == sorted(epochs) and len(set(map(id, (f for _, f in live_draws)))) == len(live_draws)
+    assert pool.detached == ["me"]  # a viewer always detaches when it stops following
 
 
 def test_a_costly_draw_slows_its_own_clock(clock, monkeypatch):
-    config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS)
-    events = EPOCHS // live._report_every(config) + 1
-    train_on(clock, 10.0 / events, monkeypatch)
     draw_seconds = 0.1  # a draw that costs the server 0.1 s: at most 1/DRAW_SHARE_LIMIT of the run
     starts = []
 
@@ -97,32 +189,53 @@ def test_a_costly_draw_slows_its_own_clock(clock, monkeypatch):
             clock.now += draw_seconds
 
     begun = clock.now
-    live._train_live(config, costly_draw, Recorder(clock))
+    follow(clock, ScriptedRun(clock, 10.0), costly_draw, monkeypatch)
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert gaps and min(gaps) >= draw_seconds * (live.DRAW_SHARE_LIMIT + 1) - 1e-9
     drawing, total = len(starts) * draw_seconds, clock.now - begun
     assert drawing <= total / live.DRAW_SHARE_LIMIT + draw_seconds
 
 
-def test_a_pending_rerun_is_answered_at_the_next_event(clock, monkeypatch):
-    """With a widget change pending, every event sends the bar: that is where Streamlit stops the run."""
-    config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS // 5)
-    events = EPOCHS // 5 // live._report_every(config) + 1
-    train_on(clock, 0.001, monkeypatch, pending=True)
-    status = Recorder(clock)
-    live._train_live(config, lambda frame: None, status)
-    assert len(status.sent) >= events - 1
+def test_a_crowd_of_viewers_redraws_less_often_each(clock, monkeypatch):
+    """50 viewers of one run: together they draw no more than VIEWERS_PER_SHARE viewers would."""
+    draw_seconds = 0.01
+    starts = []
+
+    def draw(frame):
+        if not frame.done:
+            starts.append(clock.now)
+            clock.now += draw_seconds
+
+    follow(clock, ScriptedRun(clock, 20.0, viewers=50), draw, monkeypatch)
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    crowd = 50 / live.VIEWERS_PER_SHARE
+    assert gaps and min(gaps) >= draw_seconds * live.DRAW_SHARE_LIMIT * crowd
+    assert len(starts) < 20.0 / live.REDRAW_SECONDS / 2  # fewer than half the draws one viewer makes
+
+
+def test_a_pending_rerun_is_answered_within_a_wait(clock, monkeypatch):
+    """With a widget change pending, every wake-up sends the bar: that is where Streamlit stops the run."""
+    run = ScriptedRun(clock, 2.0)
+    status, _ = follow(clock, run, lambda frame: None, monkeypatch, pending=True)
+    assert len(status.sent) >= run.waits
+    waits = [b - a for (a, _, _), (b, _, _) in zip(status.sent, status.sent[1:])]
+    assert max(waits) <= live.WAIT_SECONDS + 1e-9
 
 
 def test_no_live_draw_just_before_the_end(clock, monkeypatch):
-    """A run of 0.6 s: at the first tick (0.5 s) the final draw is 0.1 s away, so only it is drawn."""
-    config = PRESETS["xor-2-2-1"].replace(epochs=EPOCHS)
-    events = EPOCHS // live._report_every(config) + 1
-    train_on(clock, 0.6 / events, monkeypatch)
-    draws, status = [], Recorder(clock)
-    live._train_live(config, draws.append, status)
+    """A run of 0.6 s: at the first draw tick (0.5 s) the end is 0.1 s away, so only it is drawn."""
+    draws = []
+    status, _ = follow(clock, ScriptedRun(clock, 0.6), draws.append, monkeypatch)
     assert [frame.done for frame in draws] == [True]
     assert len(status.sent) >= 2  # the bar still moves: at the start and at the tick
+
+
+def test_a_queued_run_shows_its_place_in_the_queue(clock, monkeypatch):
+    status, _ = follow(clock, ScriptedRun(clock, 1.0, queued=2.0), lambda frame: None, monkeypatch,
+                       pool=FakePool(ahead=3))
+    texts = [text for _, _, text in status.sent]
+    assert "Waiting for a free trainer: 3 runs ahead of this one…" in texts
+    assert any(text.startswith("Training… epoch") for text in texts)  # then it trains
 
 
 def test_a_slot_holds_one_element_and_each_write_replaces_it():

@@ -22,8 +22,9 @@ runnable but off-CPU (the browser's processes held both cores) and ~0.3% blocked
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -33,8 +34,10 @@ from streamlit.delta_generator import DeltaGenerator
 from mlp_core import Config, RunResult, Snapshot, train
 from mlp_core.cost import estimate
 from mlp_core.diagnosis import diagnose
+from mlp_core.pool import DONE, FAILED, QUEUED, Run, TrainerPool
 
-from .store import get_store
+from .derived import once
+from .store import RunStore, get_pool
 
 # One intra-op thread: the lecture's matrices are tiny, so a second thread only adds hand-off
 # cost, and on a shared server (sessions run in threads, 2 cores) two spinning OpenMP threads
@@ -44,7 +47,10 @@ torch.set_num_threads(1)
 REDRAW_SECONDS = 0.5  # the charts and the progress bar (epoch, loss), twice a second
 SLOW_REDRAW_SECONDS = 1.0  # metrics, printouts, the network diagram: at most once a second
 DRAW_SHARE_LIMIT = 20  # wait at least 20x a draw's own (server) time before the next one
-EVENT_SECONDS = 0.01  # how often the trainer reports to the live view (and a rerun can interrupt)
+EVENT_SECONDS = 0.01  # how often the trainer reports (and a run whose viewers left can stop)
+PUBLISH_SECONDS = 0.25  # how often a run publishes a frame for its viewers
+WAIT_SECONDS = 0.1  # how soon a viewer notices a moved widget or a closed tab
+VIEWERS_PER_SHARE = 5  # beyond this many viewers of one run, each redraws less often
 
 
 class Slot:
@@ -104,83 +110,155 @@ class Throttle:
 
 @dataclass(frozen=True, eq=False)
 class Frame:
-    """What the charts can show at one moment of a run (finite values only)."""
+    """What the charts can show at one moment of a run (finite values only). Shared by every viewer
+    of the run: never mutate one (ui/derived.py keeps what is derived from it)."""
 
     epoch: int  # epochs done so far
     epochs: int
     losses: np.ndarray  # one per epoch so far
     snapshot: Snapshot | None  # the latest snapshot (grid output and weights)
     accuracy: float | None
+    accuracy_epochs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # measured so far
+    accuracy_history: np.ndarray = field(default_factory=lambda: np.zeros(0))
     result: RunResult | None = None  # set once the run is over
 
     @property
     def done(self) -> bool:
         return self.result is not None
 
+    @property
+    def loss(self) -> float | None:
+        return float(self.losses[-1]) if len(self.losses) else None
+
 
 def show_run(config: Config, draw: Callable[[Frame], None], *, key: str) -> RunResult | None:
-    """Train `config` live (or take it from the run store) and draw it; None if refused as too slow."""
+    """Show `config`'s run: trained on the trainer pool (or taken from the run store), drawn live.
+
+    None if refused as too slow, or if the training failed (the message says so)."""
     cost = estimate(config)
     if cost.too_slow:
         st.error(f"These settings would take about {cost.seconds:,.0f} s to train, more than the "
                  f"{cost.limit:.0f} s this app allows. To train faster, {cost.advice}.")
         return None
-    store = get_store()
     status_column, retrain_column = st.columns([6, 1], vertical_alignment="center")
     # One slot for the bar and then the outcome: the previous run's "Trained …" is cleared at once
     # instead of lingering, faded, under the new run's bar.
     status = status_column.empty()
     retrain = retrain_column.button("Retrain", key=f"{key}.retrain", help="Train again from scratch "
                                     "(the same seed gives the same run).", width="stretch")
-    result = None if retrain else store.get(config)
-    from_store = result is not None
-    if from_store:
-        draw(frame_of(result))
+    pool, viewer = get_pool(), _viewer()
+    run = pool.request(RunStore.key(config), partial(train_for_viewers, config), viewer=viewer, fresh=retrain)
+    if run.from_store:
+        draw(frame_of(run.result))
     else:
-        result = _train_live(config, draw, status)
-        store.put(config, result)
-    _show_outcome(status, result, from_store)
-    return result
+        _follow(run, pool, viewer, draw, status)
+    if run.state == FAILED:
+        status.error(f"**Training failed**: {type(run.error).__name__}: {run.error}. Nothing was stored; "
+                     "Retrain to try again, and please report it.", icon=":material/error:")
+        return None
+    if run.state != DONE:  # cancelled: the server is shutting down
+        status.info("Training stopped before the end.")
+        return None
+    _show_outcome(status, run.result, run.from_store)
+    return run.result
 
 
 def frame_of(result: RunResult) -> Frame:
-    last = result.snapshots[-1] if result.snapshots else None
-    return Frame(len(result.losses), result.config.training.epochs, result.losses, last, result.accuracy, result)
+    """The finished run as a frame: one object per run, so what a page derives from it is kept."""
+    def build() -> Frame:
+        last = result.snapshots[-1] if result.snapshots else None
+        return Frame(len(result.losses), result.config.training.epochs, result.losses, last, result.accuracy,
+                     result.accuracy_epochs, result.accuracy_history, result)
+    return once(result, "frame", build)
 
 
-def _train_live(config: Config, draw: Callable[[Frame], None], status) -> RunResult:
-    progress = status.progress(0.0, text="Starting…")
+def train_for_viewers(config: Config, run: Run) -> RunResult:
+    """The pool's job for one config: train it, publishing a `Frame` every PUBLISH_SECONDS.
+
+    Runs on a trainer thread, never in a session's script thread. The frame is the one object every
+    viewer of this run draws from (and what they derive from it is derived once, see ui/derived.py).
+    `run.check()` at every event stops a run whose last viewer left within EVENT_SECONDS.
+    """
     epochs = config.training.epochs
-    pending = rerun_requested()
-    started = time.monotonic()
-    snapshot, next_bar, next_draw = None, 0.0, started + REDRAW_SECONDS
+    accuracy_epochs: list[int] = []
+    accuracy_values: list[float] = []
+    snapshot, next_publish = None, 0.0
     for event in train(config, report_every=_report_every(config)):
         if event.result is not None:
-            progress.empty()
-            draw(frame_of(event.result))
             return event.result
+        run.check()
         snapshot = event.snapshot or snapshot
+        if event.accuracy is not None:
+            accuracy_epochs.append(event.epoch + 1)
+            accuracy_values.append(event.accuracy)
         now = time.monotonic()
-        # Checked at every event (every few ms of training): a widget change is pending -> the
-        # progress update below raises Streamlit's rerun, leaving this loop, and the interrupted
-        # run never reaches the store. Otherwise the bar is sent on the redraw clock.
-        if now >= next_bar or pending():
-            progress.progress((event.epoch + 1) / epochs,
-                              text=f"Training… epoch {event.epoch + 1:,} / {epochs:,} · loss {event.loss:.4g}")
-            next_bar = now + REDRAW_SECONDS
-        if now >= next_draw and not _ends_soon(now - started, (event.epoch + 1) / epochs):
-            draw(Frame(event.epoch + 1, epochs, event.losses, snapshot, event.accuracy))
-            drawn = time.monotonic()
-            # A clock of REDRAW_SECONDS, slowed down if a page's draw is costly, so that drawing
-            # never takes more than 1/DRAW_SHARE_LIMIT of a live run on the server.
-            next_draw = drawn + max(REDRAW_SECONDS, (drawn - now) * DRAW_SHARE_LIMIT)
+        if now >= next_publish:
+            run.publish(Frame(event.epoch + 1, epochs, event.losses, snapshot, event.accuracy,
+                              np.array(accuracy_epochs), np.array(accuracy_values)))
+            next_publish = now + PUBLISH_SECONDS
     raise AssertionError("train() always ends with a result")
 
 
-def _ends_soon(elapsed: float, done: float) -> bool:
+def _viewer() -> Hashable:
+    """Who is watching: this browser session (one run at a time each), or a one-off token."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else object()
+
+
+def _follow(run: Run, pool: TrainerPool, viewer: Hashable, draw: Callable[[Frame], None], status) -> None:
+    """Show `run` until it ends: the bar (or the queue position) and the page's live views.
+
+    Every viewer of a run draws the run's newest frame on its own clock. A widget change or a closed
+    tab is noticed within WAIT_SECONDS: the bar update then raises Streamlit's rerun (or stop), which
+    leaves this loop, and the viewer detaches — the last one to leave stops the run.
+    """
+    progress = status.progress(0.0, text="Starting…")
+    pending = rerun_requested()
+    seen, drawn, next_bar, next_draw = -1, None, 0.0, None
+    try:
+        while not run.done:
+            run.wait(seen, WAIT_SECONDS)
+            seen = run.version
+            frame, now = run.frame, time.monotonic()
+            if next_draw is None and run.started_at is not None:  # the first draw a tick into the run
+                next_draw = run.started_at + REDRAW_SECONDS  # (at once for a viewer who comes late)
+            if now >= next_bar or pending():
+                progress.progress(*_bar(run, frame, pool))  # raises here when a rerun is pending
+                next_bar = now + REDRAW_SECONDS
+            if frame is not None and frame is not drawn and next_draw is not None and now >= next_draw \
+                    and not _ends_soon(run, frame):
+                draw(frame)
+                drawn, cost = frame, time.monotonic() - now
+                # A clock of REDRAW_SECONDS, slowed down if the page's draw is costly or many viewers
+                # draw this run, so that drawing never takes more than 1/DRAW_SHARE_LIMIT of the
+                # server per VIEWERS_PER_SHARE viewers.
+                crowd = max(1.0, len(run.viewers) / VIEWERS_PER_SHARE)
+                next_draw = time.monotonic() + max(REDRAW_SECONDS, cost * DRAW_SHARE_LIMIT * crowd)
+    finally:
+        pool.detach(run, viewer)
+    progress.empty()
+    if run.state == DONE:
+        draw(frame_of(run.result))
+
+
+def _bar(run: Run, frame: Frame | None, pool: TrainerPool) -> tuple[float, str]:
+    if run.state == QUEUED:
+        ahead = pool.position(run)
+        return 0.0, ("Waiting for a free trainer: "
+                     + (f"{ahead} run{'s' * (ahead != 1)} ahead of this one…" if ahead else "this run is next…"))
+    if frame is None:
+        return 0.0, "Starting…"
+    return frame.epoch / frame.epochs, f"Training… epoch {frame.epoch:,} / {frame.epochs:,} · loss {frame.loss:.4g}"
+
+
+def _ends_soon(run: Run, frame: Frame) -> bool:
     """Whether the run, at this pace, ends within half a redraw period: then the final draw is only
     a moment away, and a live draw now would cost the run time and be replaced before it is seen."""
-    return elapsed * (1 - done) / done < REDRAW_SECONDS / 2
+    done = frame.epoch / frame.epochs
+    elapsed = time.monotonic() - (run.started_at or time.monotonic())
+    return done > 0 and elapsed * (1 - done) / done < REDRAW_SECONDS / 2
 
 
 def _report_every(config: Config) -> int:

@@ -1,4 +1,5 @@
-"""The run store: finished runs shared by every session, least recently used out.
+"""The run store (finished runs shared by every session, least recently used out) and the trainer
+pool that fills it (mlp_core/pool.py: one training per config in flight, for every session).
 
 Keyed by the full config and the trainer's version, so a code change that alters results
 never serves a stale run. Only `put` after a run finished adds to it: a run interrupted by a
@@ -7,6 +8,7 @@ slider change raises out of the training loop before it gets there.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from typing import Hashable
@@ -14,6 +16,8 @@ from typing import Hashable
 import streamlit as st
 
 from mlp_core import TRAINER_VERSION, Config, RunResult
+from mlp_core.cost import available_cores
+from mlp_core.pool import TrainerPool
 
 MAX_RUNS = 64  # a 10000-epoch run with 50 snapshots is well under 1 MB
 
@@ -34,7 +38,13 @@ class RunStore:
         return (TRAINER_VERSION, config, variant)
 
     def get(self, config: Config, variant: Hashable = None) -> RunResult | None:
-        key = self.key(config, variant)
+        return self.lookup(self.key(config, variant))
+
+    def put(self, config: Config, result: RunResult, variant: Hashable = None) -> None:
+        self.keep(self.key(config, variant), result)
+
+    def lookup(self, key: Hashable) -> RunResult | None:
+        """The stored result under a `key(...)`, or None (the trainer pool looks runs up by key)."""
         with self._lock:
             result = self._runs.get(key)
             if result is None:
@@ -44,10 +54,10 @@ class RunStore:
             self.hits += 1
             return result
 
-    def put(self, config: Config, result: RunResult, variant: Hashable = None) -> None:
+    def keep(self, key: Hashable, result: RunResult) -> None:
         with self._lock:
-            self._runs[self.key(config, variant)] = result
-            self._runs.move_to_end(self.key(config, variant))
+            self._runs[key] = result
+            self._runs.move_to_end(key)
             self.trained += 1
             while len(self._runs) > self.max_runs:
                 self._runs.popitem(last=False)
@@ -60,3 +70,11 @@ class RunStore:
 def get_store() -> RunStore:
     """The one store of this server process, shared by all sessions."""
     return RunStore()
+
+
+@st.cache_resource(show_spinner=False)
+def get_pool() -> TrainerPool:
+    """The one trainer pool of this server process: as many trainings at once as the cores this app
+    may use (its affinity and cgroup quota), finished runs kept in `get_store()`. With the environment
+    variable MLP_LAB_STATS_FILE set, it writes its counters there as JSON (`python -m ui.classroom`)."""
+    return TrainerPool(available_cores(), get_store(), stats_file=os.environ.get("MLP_LAB_STATS_FILE"))

@@ -9,9 +9,6 @@ the lessons' (lessons/xor/sweep.py, lessons/quadratic/sweep.py).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -19,7 +16,7 @@ import streamlit as st
 import torch
 
 from mlp_core import Config, SweepResult, sweep
-from mlp_core.cost import plan_sweep
+from mlp_core.cost import available_cores, plan_sweep
 
 from . import charts, theme
 from .live import REDRAW_SECONDS, Throttle, rerun_requested
@@ -50,19 +47,6 @@ def cached_sweep(config: Config, seeds: tuple[int, ...]) -> SweepResult | None:
         bar.empty()
         store.put(base, result, variant)
     return result
-
-
-def available_cores() -> int:
-    """The cores this process may use: its CPU affinity, capped by a cgroup CPU quota (containers,
-    Community Cloud), where the machine's count would overstate it."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
-        if quota != "max":
-            cores = min(cores, max(1, int(int(quota) / int(period))))
-    except (OSError, ValueError):
-        pass
-    return cores
 
 
 def _where(device: str, workers: int) -> str:

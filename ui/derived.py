@@ -1,0 +1,72 @@
+"""Views derived once and shared by every session that shows them.
+
+A page shows a run by deriving things from it: chart data as Arrow bytes, a heatmap, the network's
+Graphviz source, the printout, the downloads. Fifty students on one link show the same run, so each
+of those is computed once per run (or per live frame, or per config) and kept with it:
+
+    loss = once(frame, "loss", lambda: charts.arrow_bytes(charts.loss_frame(frame.losses)))
+    dataset = per_config(config, "dataset", lambda: dataset_for(config))
+
+`once` keeps a value as long as its owner lives (a finished run in the run store, a live frame
+while it is the newest): the views of a run evicted from the store go with it, at most
+MAX_VIEWS_PER_OWNER per owner (a replay slider asks for one per epoch shown). `per_config` keeps
+the MAX_CONFIGS most recently used values. A name must say everything the value depends on
+besides its owner (the replayed epoch, the chosen hidden units). Values are shared between
+threads: never mutate one.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+MAX_VIEWS_PER_OWNER = 64
+MAX_CONFIGS = 256
+
+_views: weakref.WeakKeyDictionary[object, OrderedDict] = weakref.WeakKeyDictionary()
+_by_config: OrderedDict[Hashable, object] = OrderedDict()
+# One lock: a value being computed is waited for, not computed again by the next session (the
+# computations are short and hold the GIL anyway, so sessions lose nothing by taking turns).
+_lock = threading.RLock()
+
+
+def once(owner: object, name: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` the first time this owner is asked for `name`, the same value afterwards."""
+    with _lock:
+        views = _views.get(owner)
+        if views is None:
+            views = _views[owner] = OrderedDict()
+        if name in views:
+            views.move_to_end(name)
+            return views[name]
+        value = compute()
+        views[name] = value
+        if len(views) > MAX_VIEWS_PER_OWNER:
+            views.popitem(last=False)
+        return value
+
+
+def per_config(config: Hashable, name: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` once per (config, name) among the most recently used MAX_CONFIGS."""
+    key = (config, name)
+    with _lock:
+        if key in _by_config:
+            _by_config.move_to_end(key)
+            return _by_config[key]  # type: ignore[return-value]
+        value = compute()
+        _by_config[key] = value
+        while len(_by_config) > MAX_CONFIGS:
+            _by_config.popitem(last=False)
+        return value
+
+
+def clear() -> None:
+    """Forget everything (tests start from nothing)."""
+    with _lock:
+        _views.clear()
+        _by_config.clear()
