@@ -156,9 +156,8 @@ class FakePool:
 
 def follow(clock, run, draw, monkeypatch, pending: bool = False, pool=None):
     monkeypatch.setattr(live, "rerun_requested", lambda: (lambda: pending))
-    monkeypatch.setattr(live, "frame_of", lambda result: live.Frame(1, 1, np.zeros(1), None, None, result="done"))
     status, pool = Recorder(clock), pool or FakePool()
-    live._follow(run, pool, "me", draw, status)
+    live._follow(run, pool, "me", status, live._training_bar, draw)
     return status, pool
 
 
@@ -167,8 +166,7 @@ def test_charts_and_bar_share_one_clock(clock, monkeypatch):
     draws = []
     status, pool = follow(clock, ScriptedRun(clock, run_seconds), lambda frame: draws.append((clock.now, frame)),
                           monkeypatch)
-    live_draws = [(t, f) for t, f in draws if not f.done]
-    assert draws[-1][1].done  # the finished run is drawn once, at the end
+    live_draws = draws  # the finished run is drawn by show_run, once the run is over
     expected = run_seconds / live.REDRAW_SECONDS
     assert expected - 2 <= len(live_draws) <= expected  # ~2 a second
     assert len(status.sent) <= len(live_draws) + 2  # the bar: at the start and on the same clock
@@ -223,10 +221,10 @@ def test_a_pending_rerun_is_answered_within_a_wait(clock, monkeypatch):
 
 
 def test_no_live_draw_just_before_the_end(clock, monkeypatch):
-    """A run of 0.6 s: at the first draw tick (0.5 s) the end is 0.1 s away, so only it is drawn."""
+    """A run of 0.6 s: at the first draw tick (0.5 s) the end is 0.1 s away, so only the end is drawn."""
     draws = []
     status, _ = follow(clock, ScriptedRun(clock, 0.6), draws.append, monkeypatch)
-    assert [frame.done for frame in draws] == [True]
+    assert draws == []
     assert len(status.sent) >= 2  # the bar still moves: at the start and at the tick
 
 

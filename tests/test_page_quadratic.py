@@ -218,26 +218,6 @@ def test_with_a_gpu_the_default_band_trains_there():
     assert time.help.startswith("Trained on the GPU")
 
 
-def test_the_sweep_bar_moves_on_a_clock_and_at_once_when_a_rerun_is_pending(monkeypatch):
-    from ui import sweeps
-
-    pending = [False]
-    monkeypatch.setattr(sweeps, "rerun_requested", lambda: lambda: pending[0])
-    sent = []
-
-    class Bar:
-        def progress(self, value, text):
-            sent.append((value, text))
-
-    update = sweeps._bar_updater(Bar(), "Training…")
-    update(0.01)
-    update(0.02)  # within REDRAW_SECONDS of the first: not sent
-    assert sent == [(0.01, "Training… 1%")]
-    pending[0] = True  # a widget changed: sent at once, so Streamlit can stop the script there
-    update(0.03)
-    assert sent[-1] == (0.03, "Training… 3%")
-
-
 def test_a_run_that_learned_nothing_warns_instead_of_a_green_tick():
     at = open_page({"learning_rate": "100", "epochs": "3000", "n_samples": "200"})  # E9's net, lr 100
     assert not at.exception and not at.success

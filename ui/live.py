@@ -146,12 +146,10 @@ def show_run(config: Config, draw: Callable[[Frame], None], *, key: str) -> RunR
     status = status_column.empty()
     retrain = retrain_column.button("Retrain", key=f"{key}.retrain", help="Train again from scratch "
                                     "(the same seed gives the same run).", width="stretch")
-    pool, viewer = get_pool(), _viewer()
-    run = pool.request(RunStore.key(config), partial(train_for_viewers, config), viewer=viewer, fresh=retrain)
-    if run.from_store:
+    run = attend(RunStore.key(config), partial(train_for_viewers, config), status=status, describe=_training_bar,
+                 draw=draw, fresh=retrain)
+    if run.state == DONE:
         draw(frame_of(run.result))
-    else:
-        _follow(run, pool, viewer, draw, status)
     if run.state == FAILED:
         status.error(f"**Training failed**: {type(run.error).__name__}: {run.error}. Nothing was stored; "
                      "Retrain to try again, and please report it.", icon=":material/error:")
@@ -207,7 +205,22 @@ def _viewer() -> Hashable:
     return ctx.session_id if ctx is not None else object()
 
 
-def _follow(run: Run, pool: TrainerPool, viewer: Hashable, draw: Callable[[Frame], None], status) -> None:
+def attend(key: Hashable, job: Callable[[Run], object], *, status, describe: Callable[[object], tuple[float, str]],
+           draw: Callable[[Frame], None] | None = None, fresh: bool = False) -> Run:
+    """This session's view of the run of `key` on the trainer pool: stored, or followed until it ends.
+
+    `job(run)` trains it if nobody else is (see mlp_core/pool.py); `describe(frame)` is the bar's
+    (fraction, text) for a published frame, and `draw(frame)` the page's live views, if any. `fresh`
+    skips the store (Retrain). Returns the run, over: done, failed or cancelled.
+    """
+    pool, viewer = get_pool(), _viewer()
+    run = pool.request(key, job, viewer=viewer, fresh=fresh)
+    if not run.from_store:
+        _follow(run, pool, viewer, status, describe, draw)
+    return run
+
+
+def _follow(run: Run, pool: TrainerPool, viewer: Hashable, status, describe, draw=None) -> None:
     """Show `run` until it ends: the bar (or the queue position) and the page's live views.
 
     Every viewer of a run draws the run's newest frame on its own clock. A widget change or a closed
@@ -225,10 +238,10 @@ def _follow(run: Run, pool: TrainerPool, viewer: Hashable, draw: Callable[[Frame
             if next_draw is None and run.started_at is not None:  # the first draw a tick into the run
                 next_draw = run.started_at + REDRAW_SECONDS  # (at once for a viewer who comes late)
             if now >= next_bar or pending():
-                progress.progress(*_bar(run, frame, pool))  # raises here when a rerun is pending
+                progress.progress(*_bar(run, frame, pool, describe))  # raises here when a rerun is pending
                 next_bar = now + REDRAW_SECONDS
-            if frame is not None and frame is not drawn and next_draw is not None and now >= next_draw \
-                    and not _ends_soon(run, frame):
+            if draw is not None and frame is not None and frame is not drawn and next_draw is not None \
+                    and now >= next_draw and not _ends_soon(run, frame):
                 draw(frame)
                 drawn, cost = frame, time.monotonic() - now
                 # A clock of REDRAW_SECONDS, slowed down if the page's draw is costly or many viewers
@@ -239,24 +252,26 @@ def _follow(run: Run, pool: TrainerPool, viewer: Hashable, draw: Callable[[Frame
     finally:
         pool.detach(run, viewer)
     progress.empty()
-    if run.state == DONE:
-        draw(frame_of(run.result))
 
 
-def _bar(run: Run, frame: Frame | None, pool: TrainerPool) -> tuple[float, str]:
+def _bar(run: Run, frame, pool: TrainerPool, describe) -> tuple[float, str]:
     if run.state == QUEUED:
         ahead = pool.position(run)
         return 0.0, ("Waiting for a free trainer: "
                      + (f"{ahead} run{'s' * (ahead != 1)} ahead of this one…" if ahead else "this run is next…"))
     if frame is None:
         return 0.0, "Starting…"
+    return describe(frame)
+
+
+def _training_bar(frame: Frame) -> tuple[float, str]:
     return frame.epoch / frame.epochs, f"Training… epoch {frame.epoch:,} / {frame.epochs:,} · loss {frame.loss:.4g}"
 
 
 def _ends_soon(run: Run, frame: Frame) -> bool:
     """Whether the run, at this pace, ends within half a redraw period: then the final draw is only
     a moment away, and a live draw now would cost the run time and be replaced before it is seen."""
-    done = frame.epoch / frame.epochs
+    done = frame.epoch / max(frame.epochs, 1)
     elapsed = time.monotonic() - (run.started_at or time.monotonic())
     return done > 0 and elapsed * (1 - done) / done < REDRAW_SECONDS / 2
 

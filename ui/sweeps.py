@@ -1,9 +1,10 @@
 """Seed sweeps for any lesson: the same settings trained from many seeds at once (mlp_core.sweep).
 
 A single run answers "did it learn this time?"; a sweep answers "how often does it learn?". Here
-is what every lesson's sweep panel shares: training one with a progress bar that a moved control
-stops, on the cores or the GPU its cost calls for, kept in the run store like runs (keyed by the
-config and the seeds), and the charts of final losses and loss curves. The panels themselves are
+is what every lesson's sweep panel shares: training one on the trainer pool with a progress bar (one
+sweep per config and seeds, whoever asks for it, on the cores or the GPU its cost calls for; kept in
+the run store like runs, keyed by the config and the seeds), and the charts of final losses and
+loss curves. The panels themselves are
 the lessons' (lessons/xor/sweep.py, lessons/quadratic/sweep.py).
 """
 
@@ -17,10 +18,11 @@ import torch
 
 from mlp_core import Config, SweepResult, sweep
 from mlp_core.cost import available_cores, plan_sweep
+from mlp_core.pool import DONE, FAILED
 
 from . import charts, theme
-from .live import REDRAW_SECONDS, Throttle, rerun_requested
-from .store import get_store
+from .live import attend
+from .store import RunStore
 
 OUTCOMES = ["solved", "not solved"]
 
@@ -37,16 +39,16 @@ def cached_sweep(config: Config, seeds: tuple[int, ...]) -> SweepResult | None:
                  f"{plan.cost.limit:.0f} s this app allows. Use fewer seeds, or {plan.cost.advice}.")
         return None
     base = config.replace(seed=0)  # the sweep chooses the seeds: any seed of the page shares it
-    store, variant = get_store(), ("sweep", seeds)
-    result = store.get(base, variant)
-    if result is None:
-        text = f"Training {len(seeds)} networks at once, {_where(plan.device, plan.workers)}…"
-        bar = st.progress(0.0, text=text)
-        result = sweep(base, list(seeds), device=plan.device, workers=plan.workers,
-                       progress=_bar_updater(bar, text))
-        bar.empty()
-        store.put(base, result, variant)
-    return result
+    text = f"Training {len(seeds)} networks at once, {_where(plan.device, plan.workers)}…"
+
+    def job(run) -> SweepResult:  # on the trainer pool, shared by every session asking for it
+        return sweep(base, list(seeds), device=plan.device, workers=plan.workers, progress=run.publish)
+
+    run = attend(RunStore.key(base, ("sweep", seeds)), job, status=st.empty(),
+                 describe=lambda done: (min(done, 1.0), f"{text} {done:.0%}"))
+    if run.state == FAILED:
+        st.error(f"**The sweep failed**: {type(run.error).__name__}: {run.error}. Please report it.")
+    return run.result if run.state == DONE else None
 
 
 def _where(device: str, workers: int) -> str:
@@ -58,18 +60,6 @@ def _where(device: str, workers: int) -> str:
 def _time_metric(column, result: SweepResult) -> None:
     where = _where(result.device, result.workers)
     column.metric("Time for all seeds", f"{result.seconds:.1f} s", help=f"Trained {where}.")
-
-
-def _bar_updater(bar, text: str):
-    """The sweep's progress callback: the bar moves twice a second, and at once when a widget has
-    changed (Streamlit then stops the script there, and the sweep with it)."""
-    due, pending = Throttle(REDRAW_SECONDS), rerun_requested()
-
-    def update(done: float) -> None:
-        if due() or pending():
-            bar.progress(min(done, 1.0), text=f"{text} {done:.0%}")
-
-    return update
 
 
 def _outcome(result: SweepResult) -> np.ndarray:

@@ -41,7 +41,6 @@ class XorRunView:
         self.loss_spec = views.xor_loss_spec(config.training.epochs, st.session_state.get("xor.log_scale", False))
         self.accuracy_spec = views.accuracy_spec(config.training.epochs, self.gate == "xor")
         self._layout()
-        self.live_accuracy: tuple[list[int], list[float]] = ([], [])  # gathered from the frames while training
         self.last_drawn = {"boundary": None, "anatomy": None}  # the snapshot epochs those views show
         self.slow_views = Throttle()  # metrics, printout and anatomy: at most once a second while training
 
@@ -70,15 +69,12 @@ class XorRunView:
         """Redraw the live views while training (the finished run is drawn by `finish`)."""
         if frame.done:
             return
-        if frame.accuracy is not None:
-            self.live_accuracy[0].append(frame.epoch)
-            self.live_accuracy[1].append(frame.accuracy)
         # The heatmap, diagram and hidden space only change with a new snapshot (~50 per run), and
         # they are the costly views (~20 ms and ~30 ms here, more in the browser): the heatmap is
         # redrawn only then, and the slower views at most once a second.
         drawn = self.last_drawn
         new_snapshot = frame.snapshot is not None and frame.snapshot.epoch != drawn["boundary"]
-        self.draw_boundary(frame.snapshot, frame.losses, *self.live_accuracy,
+        self.draw_boundary(frame.snapshot, frame.losses, frame.accuracy_epochs, frame.accuracy_history,
                            heatmap=new_snapshot or drawn["boundary"] is None)
         if new_snapshot:
             drawn["boundary"] = frame.snapshot.epoch
