@@ -44,20 +44,23 @@ def home() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def warm_up_torch() -> threading.Thread:
-    """Import torch and the trainer in the background, once per server process.
+def warm_up() -> threading.Thread:
+    """Once per server process, in the background: import torch and the trainer, then queue the
+    lecture's presets on the trainer pool (ui/live.py, `warm_up`).
 
-    Importing torch takes seconds; the home page needs none of it, so it shows at once while
-    the import runs, and the first training page a visitor opens finds torch already loaded.
+    Importing torch takes seconds; the home page needs none of it, so it shows at once while the
+    import runs, and the first training page a visitor opens finds torch loaded and, soon, its
+    default run in the store. A run a visitor asks for goes ahead of the presets.
     """
-    thread = threading.Thread(target=importlib.import_module, args=("mlp_core.trainer",), daemon=True)
+    thread = threading.Thread(target=lambda: importlib.import_module("ui.live").warm_up(), daemon=True,
+                              name="warm-up")
     thread.start()
     return thread
 
 
 st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide")
 page_style_ui()
-warm_up_torch()
+warm_up()
 navigation = st.navigation(
     [st.Page(home, title="Home", icon=":material/home:", default=True)]
     + [st.Page(path, title=title, icon=icon, url_path=key) for key, (title, path, icon, _) in PAGES.items()]

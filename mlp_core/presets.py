@@ -78,3 +78,9 @@ TITLES = MappingProxyType({  # short enough for a sidebar selector
 def preset_name(config: Config) -> str | None:
     """The name of the preset equal to this config, if any."""
     return next((name for name, preset in PRESETS.items() if preset == config), None)
+
+# What the server trains in the background when it starts (ui/live.py, `warm_up`), in this order:
+# every training page's default first (Perceptron & XOR, Quadratic regression), then the other
+# presets those pages offer, so that the students who open the link find them in the run store.
+WARM_UP = ("xor-2-2-1", "quadratic-wide-adam", "xor-2-10-10-10-1", "perceptron-and", "perceptron-or",
+           "perceptron-xor", "quadratic-small-sgd")

@@ -21,6 +21,7 @@ runnable but off-CPU (the browser's processes held both cores) and ~0.3% blocked
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -31,10 +32,11 @@ import streamlit as st
 import torch
 from streamlit.delta_generator import DeltaGenerator
 
-from mlp_core import Config, RunResult, Snapshot, train
+from mlp_core import PRESETS, Config, RunResult, Snapshot, train
 from mlp_core.cost import estimate
 from mlp_core.diagnosis import diagnose
 from mlp_core.pool import DONE, FAILED, QUEUED, Run, TrainerPool
+from mlp_core.presets import WARM_UP
 
 from .derived import once
 from .store import RunStore, get_pool
@@ -159,6 +161,17 @@ def show_run(config: Config, draw: Callable[[Frame], None], *, key: str) -> RunR
         return None
     _show_outcome(status, run.result, run.from_store)
     return run.result
+
+
+def warm_up(names: tuple[str, ...] = WARM_UP) -> int:
+    """Queue the lecture's presets on the trainer pool behind every viewer's run (server start), so
+    the first students find them stored; returns how many were queued. MLP_LAB_WARM=0 switches it
+    off (the tests, and the classroom benchmark's cold runs)."""
+    if os.environ.get("MLP_LAB_WARM", "1") == "0":
+        return 0
+    pool = get_pool()
+    queued = [pool.warm(RunStore.key(PRESETS[name]), partial(train_for_viewers, PRESETS[name])) for name in names]
+    return sum(run is not None for run in queued)
 
 
 def frame_of(result: RunResult) -> Frame:
