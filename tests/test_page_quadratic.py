@@ -84,6 +84,24 @@ def test_hostile_query_params_give_a_notice_and_no_exception():
     assert at.number_input(key="quad.epochs").value == 10000  # fell back to the default preset
 
 
+def test_a_100_kB_link_is_read_only_as_far_as_a_setting_can_reach():
+    """Ten 10 kB names, a 10 kB value and a hundred more names: the page says what it ignored in a
+    few short lines, applies what it could, and rewrites the link to its settings."""
+    huge = {f"{'k' * 10_000}{i}": "1" for i in range(10)}
+    huge |= {"seed": "3", "epochs": "300", "learning_rate": "0.001", "hidden_widths": "8-" * 5_000 + "8"}
+    huge |= {f"extra{i}": "1" for i in range(100)}
+    at = open_page(huge)
+    assert not at.exception
+    notices = url_notices(at)
+    assert len(notices) == 1 and len(notices[0]) < 1_500, notices  # one warning of a few short lines
+    text = notices[0]
+    assert "a setting name of 10,001 characters" in text and "hidden_widths: a value of 10,001 characters" in text
+    assert "more ignored" in text
+    assert at.number_input(key="quad.seed").value == 3 and at.number_input(key="quad.epochs").value == 300
+    assert at.text_input(key="quad.widths_text").value == "100-10-6"  # the default: the long value was not read
+    assert len("&".join(f"{k}={v}" for k, v in at.query_params.items())) < 300  # the link is the page's own again
+
+
 def test_the_same_config_is_served_from_the_run_store():
     at = open_page(SMALL)
     store = get_store()

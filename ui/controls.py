@@ -78,6 +78,12 @@ class PageControls:
         return self.choices.get(name, FIELDS[name].choices)
 
 
+MAX_URL_PARAMS = 30  # a page has at most ~10 settings; a link with more is mangled or hostile
+MAX_NAME_CHARS = 40
+MAX_VALUE_CHARS = 200  # "100-100-100-100-100-100-100-100" is 31; a seed, a rate: a dozen
+MAX_NOTICES = 12  # one per setting of the fullest page, the preset, and "… and N more"
+
+
 def config_ui(spec: PageControls) -> Config:
     """Draw the preset selector and the controls; return the config they describe.
 
@@ -118,23 +124,49 @@ def show_url_notices(spec: PageControls) -> None:
 
 def _seed_from_url(spec: PageControls) -> None:
     """First run of the page in this session: URL values (validated) or the default preset."""
-    params = {key: st.query_params[key] for key in st.query_params}
+    params, notices = _read_url()
     base = PRESETS[spec.default_preset]
-    notices = []
     if "preset" in params:
         name = params.pop("preset")
         if name in spec.presets:
             base = PRESETS[name]
         else:
-            notices.append(f"unknown preset {name!r} ignored; choose one of {', '.join(spec.presets)}.")
+            notices.append(f"unknown preset {_short(name)} ignored; choose one of {', '.join(spec.presets)}.")
     for key in [k for k in params if k not in spec.fields]:
         params.pop(key)
-        notices.append(f"{key!r} is not a setting of this page; ignored.")
+        notices.append(f"{_short(key)} is not a setting of this page; ignored.")
     config, more = parse_query_lenient(params, base)
     config, narrower = _within_page_limits(spec, config, base)
     _store_config(spec, config)
-    st.session_state[spec.key("_notices")] = notices + more + narrower
+    notices += more + narrower
+    if len(notices) > MAX_NOTICES:
+        notices = notices[:MAX_NOTICES - 1] + [f"… and {len(notices) - MAX_NOTICES + 1} more ignored."]
+    st.session_state[spec.key("_notices")] = notices
     st.session_state[spec.key("_ready")] = True
+
+
+def _read_url() -> tuple[dict[str, str], list[str]]:
+    """The query params this page reads, and what it ignored for size: a link is never read past
+    MAX_URL_PARAMS names, MAX_NAME_CHARS per name and MAX_VALUE_CHARS per value (a hostile or
+    mangled 100 kB link otherwise filled the page with its text)."""
+    params, notices, skipped = {}, [], 0
+    for key in st.query_params:
+        if len(params) >= MAX_URL_PARAMS:
+            skipped += 1
+        elif len(key) > MAX_NAME_CHARS:
+            notices.append(f"a setting name of {len(key):,} characters ({_short(key)}) is not a setting; ignored.")
+        elif len(value := st.query_params[key]) > MAX_VALUE_CHARS:
+            notices.append(f"{key}: a value of {len(value):,} characters is too long to be a setting; ignored.")
+        else:
+            params[key] = value
+    if skipped:
+        notices.append(f"the link names more than {MAX_URL_PARAMS} settings: the last {skipped:,} were not read.")
+    return params, notices
+
+
+def _short(text: str, limit: int = 24) -> str:
+    """A quoted name or value from the URL, cut to `limit` characters for a notice."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _within_page_limits(spec: PageControls, config: Config, base: Config) -> tuple[Config, list[str]]:
