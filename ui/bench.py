@@ -1,6 +1,7 @@
 """App-level benchmark: what a user feels, as ratios and seconds measured on this machine.
 
     python -m ui.bench [--repeats 7] [--pin] [--epochs N]
+    python -m ui.bench --classroom [ui.classroom's options]   (a whole class on one link: ui/classroom.py)
 
 - live view: a full run watched in headless Chromium, against `run(config)` of the same config
   in this process, timed just before and just after (the page reports its own training time; so
@@ -29,6 +30,7 @@ import argparse
 import os
 import re
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -158,6 +160,12 @@ def cold_start_seconds(browser) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--classroom" in argv:
+        from ui import classroom
+
+        argv.remove("--classroom")
+        return classroom.main(argv)
     from ui.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
     from playwright.sync_api import sync_playwright
 

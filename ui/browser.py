@@ -16,6 +16,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "screenshots"
@@ -30,15 +31,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Server(NamedTuple):
+    """A running `streamlit run`: its base URL and the server process's pid (for /proc/PID/...)."""
+
+    url: str
+    pid: int
+
+
 @contextmanager
-def streamlit_server(timeout: float = 60.0):
-    """Start the app with `streamlit run` and yield its base URL once /_stcore/health answers."""
+def streamlit_process(timeout: float = 60.0, env: dict[str, str] | None = None):
+    """Start the app with `streamlit run` and yield a `Server` once /_stcore/health answers.
+
+    `env` is merged onto os.environ for the server process.
+    """
     port = free_port()
     log = open(ROOT / "screenshots" / f"streamlit-{port}.log", "w") if SCREENSHOTS.mkdir(exist_ok=True) is None else None
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=None if env is None else {**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -51,7 +62,7 @@ def streamlit_server(timeout: float = 60.0):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start; see {log.name}")
             time.sleep(0.2)
-        yield url
+        yield Server(url, process.pid)
     finally:
         process.terminate()
         try:
@@ -59,6 +70,13 @@ def streamlit_server(timeout: float = 60.0):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def streamlit_server(timeout: float = 60.0, env: dict[str, str] | None = None):
+    """Start the app with `streamlit run` and yield its base URL once /_stcore/health answers."""
+    with streamlit_process(timeout, env) as server:
+        yield server.url
 
 
 def chromium_available() -> bool:
