@@ -234,9 +234,9 @@ def table(rows: list[Row]) -> str:
     lines = ["| scenario | page | N | finished | all finished s | median s | trainings | CPU/visit ms | "
              "peak RSS MB | exceptions | from store |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r.scenario} | {r.page} | {r.n} | {r.finished}/{r.visits} | {_fmt(r.max_s)} | {_fmt(r.median_s)} | "
-                     f"{_fmt(r.trainings, 'd')} | {_fmt(r.cpu_ms, '.1f')} | {_fmt(r.rss_mb, '.0f')} | {r.exceptions} | "
-                     f"{r.from_store} |")
+        lines.append(f"| {r.scenario} | {r.page} | {r.n} | {r.finished}/{r.visits} | {_fmt(r.max_s)} | "
+                     f"{_fmt(r.median_s)} | {_fmt(r.trainings, 'd')} | {_fmt(r.cpu_ms, '.1f')} | "
+                     f"{_fmt(r.rss_mb, '.0f')} | {r.exceptions} | {r.from_store} |")
     return "\n".join(lines)
 
 
@@ -256,13 +256,15 @@ def targets(rows: list[Row]) -> list[str]:
                 continue
             complete = cold[n].finished == n and base.finished == 1
             ratio = cold[n].max_s / base.max_s if complete else None
+            verdict = _verdict(None if ratio is None else ratio <= TARGETS[key])
             lines.append(f"{page}: cold N={n} / cold N=1 = {_fmt(cold[n].max_s)} / {_fmt(base.max_s)} s = "
-                         f"{_fmt(ratio)}x ≤ {TARGETS[key]}x: {_verdict(None if ratio is None else ratio <= TARGETS[key])}"
+                         f"{_fmt(ratio)}x ≤ {TARGETS[key]}x: {verdict}"
                          + ("" if complete else " (not every visit finished)"))
         if 50 in warm:
             row = warm[50]
             ok = row.finished == 50 and row.max_s <= TARGETS["warm50_s"]
-            lines.append(f"{page}: warm N=50 all finished {_fmt(row.max_s)} s ≤ {TARGETS['warm50_s']} s: {_verdict(ok)}")
+            lines.append(f"{page}: warm N=50 all finished {_fmt(row.max_s)} s ≤ {TARGETS['warm50_s']} s: "
+                         f"{_verdict(ok)}")
         else:
             lines.append(f"{page}: warm N=50 all finished ≤ {TARGETS['warm50_s']} s: not measured (--sizes ... 50)")
         warm_cpu = [(f"{r.scenario} N={r.n}" if r.scenario == "warm" else r.scenario, r.cpu_ms)

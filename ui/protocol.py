@@ -132,9 +132,9 @@ async def visit(base_url: str, page: str, query: str = "", *, timeout: float = 6
         headers = {"Cookie": f"{XSRF_COOKIE}={token}"} if token else {}
         parts = urlsplit(base_url)
         async with websockets.connect(
-                _ws_url(base_url), subprotocols=["streamlit", token or NO_TOKEN], origin=f"{parts.scheme}://{parts.netloc}",
-                additional_headers=headers, max_size=None, proxy=None, ping_interval=None,
-                open_timeout=max(1.0, deadline - time.monotonic()), close_timeout=2) as socket:
+                _ws_url(base_url), subprotocols=["streamlit", token or NO_TOKEN],
+                origin=f"{parts.scheme}://{parts.netloc}", additional_headers=headers, max_size=None, proxy=None,
+                ping_interval=None, open_timeout=max(1.0, deadline - time.monotonic()), close_timeout=2) as socket:
             result.connect_seconds = time.monotonic() - started
             await socket.send(rerun_message(base_url, page, query))
             result.status = "running"
