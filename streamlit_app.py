@@ -45,8 +45,10 @@ def home() -> None:
 
 
 # What the training pages import: loaded once in the background at server start (see `warm_up`).
+# (torch.fx's symbolic shapes, and sympy with them, are what the first training imports lazily.)
 PAGE_MODULES = ("ui.live", "ui.sweeps", "ui.exports", "lessons.xor.run_view", "lessons.xor.sweep",
-                "lessons.quadratic.charts", "lessons.quadratic.sweep", "lessons.backprop.sections")
+                "lessons.quadratic.charts", "lessons.quadratic.sweep", "lessons.backprop.sections",
+                "torch.fx.experimental.symbolic_shapes")
 
 
 def _warm_up() -> None:

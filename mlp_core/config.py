@@ -190,8 +190,12 @@ class Config:
     # --- flat views: one key per field, as in a URL -----------------------------------------
 
     def to_flat(self) -> dict[str, Any]:
-        """Every field by name with its plain value (widths as a tuple)."""
-        return {name: getattr(self._section(spec), name) for name, spec in FIELDS.items()}
+        """Every field by name with its plain value (widths as a tuple): a new dict each call."""
+        flat = self.__dict__.get("_flat")
+        if flat is None:  # a page asks ~40 times per visit: worked out once per (immutable) config
+            flat = {name: getattr(self._section(spec), name) for name, spec in FIELDS.items()}
+            object.__setattr__(self, "_flat", flat)
+        return dict(flat)
 
     def _section(self, spec: Field) -> Any:
         return getattr(self, spec.section) if spec.section else self

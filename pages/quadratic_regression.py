@@ -10,6 +10,8 @@ from lessons.quadratic import charts as fit_charts
 from lessons.quadratic.analysis import UNIT_SHAPES, noise_floor
 from lessons.quadratic.sweep import regression_panel
 from ui import charts
+from ui.charts import arrow_bytes
+from ui.derived import once, per_config
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
 from ui.live import Frame, Slot, Throttle, show_run
@@ -47,11 +49,14 @@ slow_views = Throttle()  # the metrics: at most once a second while training (th
 
 def draw(frame: Frame) -> None:
     """Fill the fit, loss and metrics areas: while training, and once for the finished run."""
-    fit = frame.snapshot.grid_outputs if frame.snapshot is not None else None
-    charts.render(fit_area, fit_spec, points=points, truth=truth, fit=fit_charts.fit_curve(grid, fit))
+    snapshot = frame.snapshot
+    fit = once(snapshot, "fit", lambda: arrow_bytes(fit_charts.fit_curve(grid, snapshot.grid_outputs))) \
+        if snapshot is not None else page.no_fit
+    charts.render(fit_area, fit_spec, points=page.points, truth=page.truth, fit=fit)
     diverged = frame.result is not None and frame.result.status == "diverged"
     spec = diverged_loss_spec if diverged else loss_spec  # a loss that blew up reads on a log scale only
-    charts.render(loss_area, spec, loss=charts.loss_frame(frame.losses), refs=references)
+    loss = once(frame.losses, "loss", lambda: arrow_bytes(charts.loss_frame(frame.losses)))
+    charts.render(loss_area, spec, loss=loss, refs=page.references)
     if len(frame.losses) and (frame.done or slow_views()):
         final = float(frame.losses[-1])
         metric_slots[0].metric("Train loss", number(final))
@@ -61,15 +66,23 @@ def draw(frame: Frame) -> None:
         metric_slots[3].metric("Time", f"{frame.result.seconds:.1f} s" if frame.result else "training…")
 
 
-dataset = dataset_for(config)  # drawn as training will draw it, so the live charts show the data at once
-floor = noise_floor(config, dataset)
-inputs, targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).numpy()
-grid = dataset.grid.squeeze(1).numpy()
-points, truth = fit_charts.fit_points(inputs, targets), fit_charts.truth_curve(grid)  # the same all run: converted once
-references = charts.arrow_bytes(charts.reference_frame(*(((floor, f"noise floor {floor:.3g}"),) if floor else ())))
-fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())),
-                           fit_charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points),
-                           dataset.train_range)
+class PageData:
+    """What this page shows that depends on the config alone, derived once per config (ui/derived.py)."""
+
+    def __init__(self, config) -> None:
+        self.dataset = dataset = dataset_for(config)  # drawn as training will draw it: the data shows at once
+        self.floor = floor = noise_floor(config, dataset)
+        self.inputs, self.targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).numpy()
+        self.grid = grid = dataset.grid.squeeze(1).numpy()
+        self.points, self.truth = fit_charts.fit_points(self.inputs, self.targets), fit_charts.truth_curve(grid)
+        self.no_fit = arrow_bytes(fit_charts.fit_curve(grid, None))
+        self.references = arrow_bytes(charts.reference_frame(*(((floor, f"noise floor {floor:.3g}"),) if floor else ())))
+        self.y_domain = fit_charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points)
+
+
+page = per_config(config, "quadratic page", lambda: PageData(config))
+dataset, floor, inputs, targets, grid = page.dataset, page.floor, page.inputs, page.targets, page.grid
+fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())), page.y_domain, dataset.train_range)
 loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
 diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420, title="Training loss (log scale)",
                                       subtitle="it grew until it diverged")
@@ -77,13 +90,12 @@ result = show_run(config, draw, key="quad")
 
 if result is not None and len(result.losses):
     if st.toggle("Show what the network learned: the last hidden layer, unit by unit", key="quad.show_units"):
-        grid_inputs = result.dataset.grid
-        contributions = last_hidden_contributions(result.model, grid_inputs).numpy()
         if config.model.depth == 0:
             st.info("With no hidden layer the network is one straight line: w·x + b.")
         else:
             st.markdown("The fit is the **sum of these curves** plus the output bias. " + UNIT_SHAPES[config.model.activation])
-            st.altair_chart(fit_charts.units_chart(grid, contributions, result.dataset.train_range), width="stretch")
+            charts.render(st, once(result, "units", lambda: charts.finish_spec(fit_charts.units_chart(
+                grid, last_hidden_contributions(result.model, result.dataset.grid).numpy(), dataset.train_range))))
     if st.toggle("Seed sweep: the same settings from many seeds, all at once", key="quad.show_sweep"):
         st.markdown("Every seed draws its own data and initial weights. Where the band is wide, the fit "
                     "depends on luck; outside the data it is widest. (The dots are this run's data.)")

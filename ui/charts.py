@@ -14,7 +14,6 @@ Charts receive only finite numbers and at most a few hundred points per series.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -23,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import theme
+from .derived import shared_cache
 
 MAX_POINTS = 400
 # Axis labels as Vega writes them, but a huge or tiny one in scientific notation: a diverged run's
@@ -116,7 +116,7 @@ def reference_frame(*references: tuple[float, str]) -> pd.DataFrame:
                         columns=["value", "label"]).astype({"value": float, "label": str})
 
 
-@lru_cache(maxsize=64)
+@shared_cache(maxsize=64)
 def loss_spec(epochs: int, log_scale: bool = False, height: int = theme.CHART_HEIGHT,
               title: str = "Training loss", subtitle: str = "") -> dict:
     """Loss per epoch (dataset 'loss') with labelled dashed reference lines (dataset 'refs')."""

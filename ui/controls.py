@@ -32,6 +32,9 @@ CHOICE_LABELS = {
 }
 
 
+_CHECKED: set[str] = set()  # the PageControls whose presets were checked
+
+
 @dataclass(frozen=True)
 class PageControls:
     """What one page lets the user change.
@@ -50,7 +53,10 @@ class PageControls:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        """A page's presets must lie within its own controls, or choosing one would not stick."""
+        """A page's presets must lie within its own controls, or choosing one would not stick.
+        (Checked once per process: a page builds its controls at every visit.)"""
+        if repr(self) in _CHECKED:
+            return
         assert self.default_preset in self.presets, f"{self.default_preset} is not among {self.presets}"
         for name in self.presets:
             values = PRESETS[name].to_flat()
@@ -64,6 +70,7 @@ class PageControls:
                     assert all(low <= v <= high for v in items), f"preset {name}: {field_name}={value} out of range"
             differing = {f for f in FIELDS if values[f] != PRESETS[self.default_preset].to_flat()[f]}
             assert differing <= set(self.fields), f"preset {name} changes {differing - set(self.fields)} not shown"
+        _CHECKED.add(repr(self))
 
     def key(self, name: str) -> str:
         return f"{self.page}.{name}"

@@ -21,6 +21,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import lru_cache, wraps
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -28,7 +29,9 @@ T = TypeVar("T")
 MAX_VIEWS_PER_OWNER = 64
 MAX_CONFIGS = 256
 
-_views: weakref.WeakKeyDictionary[object, OrderedDict] = weakref.WeakKeyDictionary()
+# id(owner) -> (a weak reference to it, its views): by identity, as numpy arrays (a run's losses)
+# are owners too and have no hash. The entry goes when its owner does.
+_views: dict[int, tuple[weakref.ref, OrderedDict]] = {}
 _by_config: OrderedDict[Hashable, object] = OrderedDict()
 # One lock: a value being computed is waited for, not computed again by the next session (the
 # computations are short and hold the GIL anyway, so sessions lose nothing by taking turns).
@@ -38,9 +41,10 @@ _lock = threading.RLock()
 def once(owner: object, name: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` the first time this owner is asked for `name`, the same value afterwards."""
     with _lock:
-        views = _views.get(owner)
-        if views is None:
-            views = _views[owner] = OrderedDict()
+        entry = _views.get(id(owner))
+        if entry is None or entry[0]() is not owner:
+            entry = _views[id(owner)] = (weakref.ref(owner, _forget), OrderedDict())
+        views = entry[1]
         if name in views:
             views.move_to_end(name)
             return views[name]
@@ -49,6 +53,15 @@ def once(owner: object, name: Hashable, compute: Callable[[], T]) -> T:
         if len(views) > MAX_VIEWS_PER_OWNER:
             views.popitem(last=False)
         return value
+
+
+def _forget(reference: weakref.ref) -> None:
+    """The owner is gone: so are its views (unless its id already belongs to a newer owner)."""
+    with _lock:
+        for key, (ref, _) in list(_views.items()):
+            if ref is reference:
+                del _views[key]
+                return
 
 
 def per_config(config: Hashable, name: Hashable, compute: Callable[[], T]) -> T:
@@ -63,6 +76,25 @@ def per_config(config: Hashable, name: Hashable, compute: Callable[[], T]) -> T:
         while len(_by_config) > MAX_CONFIGS:
             _by_config.popitem(last=False)
         return value
+
+
+def shared_cache(maxsize: int = 64) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """`functools.lru_cache` for values every session asks for at once (chart specs): the first
+    caller computes, the others wait for it. With a bare lru_cache, twenty students opening a fresh
+    link built the same Altair spec twenty times over (~0.1 s each, all in one GIL)."""
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        cached = lru_cache(maxsize=maxsize)(function)
+        lock = threading.Lock()
+
+        @wraps(function)
+        def wrapper(*args, **kwargs) -> T:
+            with lock:
+                return cached(*args, **kwargs)
+
+        wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
 
 
 def clear() -> None:

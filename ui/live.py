@@ -329,7 +329,7 @@ def _show_outcome(status, result: RunResult, from_store: bool) -> None:
         note = " · shown from the run store (Retrain to watch it again)" if from_store else ""
         seconds = f"{result.seconds:.2f}" if result.seconds < 10 else f"{result.seconds:.1f}"
         trained = f"Trained {len(result.losses):,} epochs in {seconds} s{note}."
-        diagnosis = diagnose(result)  # only a run that reached its goal gets the green tick
+        diagnosis = once(result, "diagnosis", lambda: diagnose(result))  # only a solved run gets the green tick
         if diagnosis.solved:
             status.success(f"{trained} {diagnosis.headline}", icon=":material/check:")
         else:

@@ -5,7 +5,6 @@ send only data."""
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -13,6 +12,7 @@ import pandas as pd
 
 from ui import theme
 from ui.charts import arrow_bytes, downsample, finish_spec, finite, style
+from ui.derived import shared_cache
 from ui.theme import EXTRAPOLATION_SHADE
 
 
@@ -60,7 +60,7 @@ def fit_y_domain(grid: np.ndarray, train_range: tuple[float, float], noise_std: 
     return min(lowest - reach, 0.0) - 0.03 * top, top
 
 
-@lru_cache(maxsize=64)
+@shared_cache(maxsize=64)
 def fit_spec(x_domain: tuple[float, float], y_domain: tuple[float, float], train_range: tuple[float, float],
              height: int = 420, title: str = "Data, true curve and the network's fit") -> dict:
     """Scatter of the data ("points"), dashed true curve ("truth"), solid fit ("fit"); shaded where x is

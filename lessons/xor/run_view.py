@@ -11,6 +11,7 @@ the done frame to `finish`.
 
 from __future__ import annotations
 
+
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +19,7 @@ from mlp_core import Config, RunResult, Snapshot
 from mlp_core.data import dataset_for
 from mlp_core.printout import lecture_printout, live_printout
 from ui import charts
+from ui.derived import once, per_config, shared_cache
 from ui.live import Frame, Slot, Throttle
 
 from . import views
@@ -35,8 +37,11 @@ class XorRunView:
 
     def __init__(self, config: Config) -> None:
         self.config, self.depth, self.gate = config, config.model.depth, config.data.gate
-        self.dataset = dataset_for(config)  # drawn as training draws it: the points show before the first epoch
-        self.points = views.points_frame(self.dataset)
+        # Drawn as training draws it (the points show before the first epoch), once per config. What
+        # the views derive is kept with what it comes from (ui/derived.py): the config, the shared
+        # live frame, the finished run's snapshot: fifty students showing one run derive it once.
+        self.dataset = per_config(config, "dataset", lambda: dataset_for(config))
+        self.points = per_config(config, "points", lambda: charts.arrow_bytes(views.points_frame(self.dataset)))
         self.boundary_spec = views.boundary_spec(views.grid_domain(self.dataset), views.point_size(config.n_points))
         self.loss_spec = views.xor_loss_spec(config.training.epochs, st.session_state.get("xor.log_scale", False))
         self.accuracy_spec = views.accuracy_spec(config.training.epochs, self.gate == "xor")
@@ -91,12 +96,16 @@ class XorRunView:
                       heatmap: bool = True) -> None:
         """The loss and accuracy curves, and (unless `heatmap` is False) the boundary of `snapshot`."""
         if heatmap:
-            charts.render(self.boundary_area, self.boundary_spec, points=self.points,
-                          **views.boundary_frames(snapshot, self.dataset, self.config))
-        charts.render(self.loss_area, self.loss_spec, loss=charts.loss_frame(losses), refs=views.loss_references(),
-                      marker=views.marker_frame(marker))
-        charts.render(self.accuracy_area, self.accuracy_spec,
-                      accuracy=views.accuracy_frame(accuracy_epochs, accuracy_values), marker=views.marker_frame(marker))
+            cells = once(snapshot, "boundary", lambda: encoded(views.boundary_frames(snapshot, self.dataset,
+                                                                                     self.config))) \
+                if snapshot is not None else encoded(views.boundary_frames(None, self.dataset, self.config))
+            charts.render(self.boundary_area, self.boundary_spec, points=self.points, **cells)
+        marker_bytes = _marker(marker)
+        charts.render(self.loss_area, self.loss_spec, loss=once(losses, "loss", lambda: charts.arrow_bytes(
+            charts.loss_frame(losses))), refs=_loss_references(), marker=marker_bytes)
+        charts.render(self.accuracy_area, self.accuracy_spec, marker=marker_bytes, accuracy=once(
+            accuracy_values, "accuracy", lambda: charts.arrow_bytes(views.accuracy_frame(accuracy_epochs,
+                                                                                        accuracy_values))))
         if snapshot is not None and views.output_spread(snapshot) < views.UNDECIDED:
             who = "the perceptron has given up on a line" if self.depth == 0 else "the network has not decided yet"
             self.boundary_caption.caption(f"The output is 0.5 (white) everywhere: {who} — the ln 2 loss. Its 0.5 "
@@ -110,7 +119,7 @@ class XorRunView:
         """The diagram and the hidden space for one snapshot's weights."""
         if snapshot is None:
             return
-        diagram = network_diagram(snapshot.weights, self.config)
+        diagram = once(snapshot, "diagram", lambda: network_diagram(snapshot.weights, self.config))
         if len(diagram.edges) > MAX_DIAGRAM_EDGES:
             self.diagram_area.info(f"{len(diagram.edges):,} connections are too many to draw legibly; the weights "
                                    f"table below lists them all. Narrow the layers to see the diagram.")
@@ -119,7 +128,7 @@ class XorRunView:
                                    f"{len(diagram.edges):,} connections several times a second would slow the "
                                    "browser).")
         else:
-            self.diagram_area.graphviz_chart(network_dot(diagram), width="stretch")
+            self.diagram_area.graphviz_chart(once(snapshot, "dot", lambda: network_dot(diagram)), width="stretch")
             self.diagram_caption.caption("Blue: positive weight, red: negative; thicker = larger |w|. Each neuron "
                                          "shows its bias b. Hover a connection or a neuron for its exact value.")
         self.draw_hidden_space(snapshot)
@@ -135,11 +144,15 @@ class XorRunView:
             self.hidden_area.info("This hidden layer has a single unit: it maps the data onto a line, not a plane. "
                                   "Use width 2 or more to see the hidden space.")
             return
-        space, frames = views.hidden_frames(snapshot.weights, self.config, self.dataset, choice)
+        space, frames = once(snapshot, ("hidden", choice), lambda: self._hidden(snapshot, choice))
         spec = views.hidden_spec(space.axis_names, views.point_size(self.config.n_points))
         charts.render(self.hidden_area, spec, **frames)
         self.hidden_caption.caption(f"Each input (x1, x2) placed at its values on {space.axis_names[0]} and "
                                     f"{space.axis_names[1]}; shading is the output ŷ. {space.note}")
+
+    def _hidden(self, snapshot, choice: HiddenChoice):
+        space, frames = views.hidden_frames(snapshot.weights, self.config, self.dataset, choice)
+        return space, encoded(frames)
 
     def draw_metrics(self, loss: float | None, accuracy: float | None, epoch: int, epochs: int,
                      seconds: float | None) -> None:
@@ -176,12 +189,13 @@ class XorRunView:
             self.draw_metrics(result.final_loss, result.accuracy, len(result.losses), self.config.training.epochs,
                               result.seconds)
         else:  # everything that describes "the network at epoch N" follows the replay
-            self.draw_metrics(self.loss_at(result, snapshot.epoch), snapshot_accuracy(snapshot, self.config,
-                              self.dataset), snapshot.epoch, self.config.training.epochs, result.seconds)
+            self.draw_metrics(self.loss_at(result, snapshot.epoch), self.accuracy_of(snapshot), snapshot.epoch,
+                              self.config.training.epochs, result.seconds)
         self.show_printout(result, None if at_end else snapshot)
         if snapshot is not None:
             with st.expander(f"Weights and biases at epoch {snapshot.epoch:,} (table)"):
-                st.dataframe(pd.DataFrame(weights_table(snapshot.weights)), hide_index=True, width="stretch",
+                st.dataframe(once(snapshot, "weights table", lambda: pd.DataFrame(weights_table(snapshot.weights))),
+                             hide_index=True, width="stretch",
                              column_config={"weight": st.column_config.NumberColumn("value", format="%.5f")})
         return snapshot
 
@@ -192,7 +206,7 @@ class XorRunView:
         if state.get("xor._replay_for") != self.config or state.get("xor.replay") not in epochs:
             state["xor.replay"] = epochs[-1]  # a new run starts at its end
         state["xor._replay_for"] = self.config
-        exit_epoch = plateau_exit(result.losses)
+        exit_epoch = once(result, "plateau exit", lambda: plateau_exit(result.losses))
         slider_column, button_column = self.replay_slot.columns([4, 1], vertical_alignment="bottom")
         if exit_epoch is not None:
             nearest = min(epochs, key=lambda e: abs(e - exit_epoch))
@@ -225,6 +239,9 @@ class XorRunView:
                                  key=f"xor.unit_b.{layer}")
         st.session_state[HIDDEN_KEY] = HiddenChoice(layer, (a, b))
 
+    def accuracy_of(self, snapshot: Snapshot) -> float:
+        return once(snapshot, "accuracy", lambda: snapshot_accuracy(snapshot, self.config, self.dataset))
+
     @staticmethod
     def loss_at(result: RunResult, epoch: int) -> float:
         """The loss of the network after `epoch` updates (the loss of step `epoch`, before its update)."""
@@ -234,30 +251,34 @@ class XorRunView:
         """What the replayed network did at its epoch (nothing when the slider is at the end)."""
         if snapshot is None or snapshot.epoch == result.snapshots[-1].epoch:
             return
-        accuracy = snapshot_accuracy(snapshot, self.config, self.dataset)
+        accuracy = self.accuracy_of(snapshot)
         self.replay_slot.caption(f"Showing the network after **{snapshot.epoch:,}** of {len(result.losses):,} "
                                  f"updates: loss {self.loss_at(result, snapshot.epoch):.4f}, accuracy "
                                  f"{accuracy:.2f} (the dotted line on the charts). The metrics and the table below "
                                  "are this network's; the printout is the whole run's.")
 
+    def _hypothesis_table(self, printout, replayed: Snapshot | None) -> pd.DataFrame:
+        inputs = self.dataset.inputs.numpy()
+        hypothesis = printout.hypothesis if replayed is None else \
+            layer_activations(replayed.weights, self.config, inputs)[-1][:, 0]
+        return pd.DataFrame({"x1": inputs[:, 0], "x2": inputs[:, 1], "Y (target)": printout.targets,
+                             "Hypothesis ŷ": hypothesis, "Predicted (ŷ > 0.5)": (hypothesis > 0.5).astype(float)})
+
     def show_printout(self, result: RunResult, replayed: Snapshot | None = None) -> None:
         """The lecture script's output for this run, and its hypothesis as a table (of the replayed
         network, when the replay slider is not at the end)."""
-        printout = lecture_printout(result)
-        self.printout_area.code(printout.text(), language=None, height=320)
+        printout = once(result, "printout", lambda: lecture_printout(result))
+        self.printout_area.code(once(result, "printout text", printout.text), language=None, height=320)
         if printout.hypothesis is not None and printout.show_points:
-            inputs = self.dataset.inputs.numpy()
-            hypothesis = printout.hypothesis if replayed is None else \
-                layer_activations(replayed.weights, self.config, inputs)[-1][:, 0]
-            table = pd.DataFrame({"x1": inputs[:, 0], "x2": inputs[:, 1], "Y (target)": printout.targets,
-                                  "Hypothesis ŷ": hypothesis, "Predicted (ŷ > 0.5)": (hypothesis > 0.5).astype(float)})
+            table = once(replayed or result, "hypothesis table", lambda: self._hypothesis_table(printout, replayed))
             caption = (f"**Accuracy: {printout.accuracy}** — the script's last line. Every 100th loss is on the "
                        f"left, as the lecture's script prints it.")
             if replayed is not None:
                 caption = (f"The table: the network after **{replayed.epoch:,}** updates (the replay). "
                            f"The script's last line, for the trained network: Accuracy: {printout.accuracy}.")
         elif printout.accuracy is not None:
-            table = corner_outputs((replayed or result.snapshots[-1]).weights, self.config)
+            shown = replayed or result.snapshots[-1]
+            table = once(shown, "corner table", lambda: corner_outputs(shown.weights, self.config))
             caption = (f"**Accuracy on the {self.config.n_points} noisy points: {printout.accuracy:.4g}**. The "
                        f"script prints no hypothesis for so many points; the table shows the trained net at the "
                        f"four exact corners.")
@@ -268,3 +289,18 @@ class XorRunView:
                                       column_config={c: st.column_config.NumberColumn(format="%.4f")
                                                      for c in ("Hypothesis ŷ", "output ŷ")})
         self.table_caption.markdown(caption)
+
+
+def encoded(frames: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    """Chart datasets as the Arrow bytes Streamlit sends (what ui/derived.py keeps)."""
+    return {name: charts.arrow_bytes(frame) for name, frame in frames.items()}
+
+
+@shared_cache(maxsize=64)
+def _marker(epoch: int | None) -> bytes:
+    return charts.arrow_bytes(views.marker_frame(epoch))
+
+
+@shared_cache(maxsize=1)
+def _loss_references() -> bytes:
+    return charts.arrow_bytes(views.loss_references())

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -25,6 +24,7 @@ import pandas as pd
 
 from mlp_core import Config, Dataset, Snapshot
 from ui import charts, theme
+from ui.derived import shared_cache
 
 from .analysis import (
     LN2,
@@ -82,7 +82,7 @@ def segment_frame(segments) -> pd.DataFrame:
 
 # --- the decision boundary ------------------------------------------------------------------
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def boundary_spec(domain: tuple[float, float], point_size: int, height: int = 470,
                   title: str = "Decision boundary") -> dict:
     """Heatmap of the output (red 0 → blue 1), the 0.5 line in black, the data in class colours."""
@@ -172,7 +172,7 @@ def _marker_layer(dataset: str = "marker") -> dict:
             "encoding": {"x": {"field": "epoch", "type": "quantitative"}}}
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def xor_loss_spec(epochs: int, log_scale: bool = False, height: int = 270) -> dict:
     """`charts.loss_spec` with one more layer: the replayed epoch (dataset 'marker')."""
     spec = copy.deepcopy(charts.loss_spec(epochs, log_scale, height, "Training loss (BCE)"))
@@ -188,7 +188,7 @@ def loss_references() -> pd.DataFrame:
     return charts.reference_frame((LN2, "ln 2 ≈ 0.693: output 0.5 everywhere"))
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def accuracy_spec(epochs: int, show_ceiling: bool, height: int = 220) -> dict:
     """Accuracy over the epochs (dataset 'accuracy'), 0.75 marked for XOR, and the replayed epoch."""
     x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, max(epochs, 1)], nice=False))
@@ -245,7 +245,7 @@ LABEL_PLACES = {"below left": ("right", "top"), "above left": ("right", "bottom"
 CORNER_PLACES = ("below left", "above left", "below right", "above right")  # in CORNERS order
 
 
-@lru_cache(maxsize=32)
+@shared_cache(maxsize=32)
 def hidden_spec(axis_names: tuple[str, str], point_size: int, height: int = 430) -> dict:
     """The data in the plane of two hidden units, shaded by the output, with the output's 0.5 line."""
     x_scale, y_scale = alt.Scale(zero=False, nice=False), alt.Scale(zero=False, nice=False)
