@@ -27,6 +27,7 @@ the socket mid-run, as a tab that is closed. Many visits run concurrently from o
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -185,8 +186,17 @@ async def visit_many(base_url: str, page: str, query: str = "", n: int = 1, **kw
 
 
 def visits(base_url: str, page: str, query: str = "", n: int = 1, **kwargs) -> list[Visit]:
-    """Sync wrapper of `visit_many` (tests, scripts)."""
-    return asyncio.run(visit_many(base_url, page, query, n, **kwargs))
+    """Sync wrapper of `visit_many` (tests, scripts). Where this thread already runs an event loop
+    (Playwright's sync API keeps one in the test process), the visits get a thread of their own."""
+    def run() -> list[Visit]:
+        return asyncio.run(visit_many(base_url, page, query, n, **kwargs))
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(run).result()
 
 
 def summary(results: list[Visit]) -> str:
