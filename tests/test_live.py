@@ -144,6 +144,8 @@ class ScriptedRun:
 
 
 class FakePool:
+    workers = 2
+
     def __init__(self, ahead: int = 0) -> None:
         self.ahead, self.detached = ahead, []
 
@@ -154,10 +156,10 @@ class FakePool:
         self.detached.append(viewer)
 
 
-def follow(clock, run, draw, monkeypatch, pending: bool = False, pool=None):
+def follow(clock, run, draw, monkeypatch, pending: bool = False, pool=None, waiting=None):
     monkeypatch.setattr(live, "rerun_requested", lambda: (lambda: pending))
     status, pool = Recorder(clock), pool or FakePool()
-    live._follow(run, pool, "me", status, live._training_bar, draw)
+    live._follow(run, pool, "me", status, live._training_bar, draw, waiting)
     return status, pool
 
 
@@ -229,11 +231,13 @@ def test_no_live_draw_just_before_the_end(clock, monkeypatch):
 
 
 def test_a_queued_run_shows_its_place_in_the_queue(clock, monkeypatch):
-    status, _ = follow(clock, ScriptedRun(clock, 1.0, queued=2.0), lambda frame: None, monkeypatch,
-                       pool=FakePool(ahead=3))
+    waiting, draws = live.Frame(0, 10_000, np.zeros(0), None, None), []
+    status, _ = follow(clock, ScriptedRun(clock, 1.0, queued=2.0), draws.append, monkeypatch,
+                       pool=FakePool(ahead=3), waiting=waiting)
     texts = [text for _, _, text in status.sent]
-    assert "Waiting for a free trainer: 3 runs ahead of this one…" in texts
+    assert "Waiting for a free trainer (all 2 are training other runs): 3 runs ahead of this one…" in texts
     assert any(text.startswith("Training… epoch") for text in texts)  # then it trains
+    assert draws[0] is waiting and draws.count(waiting) == 1  # the data shows while it waits, drawn once
 
 
 def test_a_slot_holds_one_element_and_each_write_replaces_it():

@@ -148,8 +148,9 @@ def show_run(config: Config, draw: Callable[[Frame], None], *, key: str) -> RunR
     status = status_column.empty()
     retrain = retrain_column.button("Retrain", key=f"{key}.retrain", help="Train again from scratch "
                                     "(the same seed gives the same run).", width="stretch")
+    waiting = Frame(0, config.training.epochs, np.zeros(0), None, None)  # the data, no network yet
     run = attend(RunStore.key(config), partial(train_for_viewers, config), status=status, describe=_training_bar,
-                 draw=draw, fresh=retrain)
+                 draw=draw, waiting=waiting, fresh=retrain)
     if run.state == DONE:
         draw(frame_of(run.result))
     if run.state == FAILED:
@@ -219,21 +220,22 @@ def _viewer() -> Hashable:
 
 
 def attend(key: Hashable, job: Callable[[Run], object], *, status, describe: Callable[[object], tuple[float, str]],
-           draw: Callable[[Frame], None] | None = None, fresh: bool = False) -> Run:
+           draw: Callable[[Frame], None] | None = None, waiting: Frame | None = None, fresh: bool = False) -> Run:
     """This session's view of the run of `key` on the trainer pool: stored, or followed until it ends.
 
     `job(run)` trains it if nobody else is (see mlp_core/pool.py); `describe(frame)` is the bar's
-    (fraction, text) for a published frame, and `draw(frame)` the page's live views, if any. `fresh`
-    skips the store (Retrain). Returns the run, over: done, failed or cancelled.
+    (fraction, text) for a published frame, and `draw(frame)` the page's live views, if any, which
+    draw `waiting` (the data without a network) while the run waits in the queue. `fresh` skips the
+    store (Retrain). Returns the run, over: done, failed or cancelled.
     """
     pool, viewer = get_pool(), _viewer()
     run = pool.request(key, job, viewer=viewer, fresh=fresh)
     if not run.from_store:
-        _follow(run, pool, viewer, status, describe, draw)
+        _follow(run, pool, viewer, status, describe, draw, waiting)
     return run
 
 
-def _follow(run: Run, pool: TrainerPool, viewer: Hashable, status, describe, draw=None) -> None:
+def _follow(run: Run, pool: TrainerPool, viewer: Hashable, status, describe, draw=None, waiting=None) -> None:
     """Show `run` until it ends: the bar (or the queue position) and the page's live views.
 
     Every viewer of a run draws the run's newest frame on its own clock. A widget change or a closed
@@ -253,6 +255,9 @@ def _follow(run: Run, pool: TrainerPool, viewer: Hashable, status, describe, dra
             if now >= next_bar or pending():
                 progress.progress(*_bar(run, frame, pool, describe))  # raises here when a rerun is pending
                 next_bar = now + REDRAW_SECONDS
+            if run.state == QUEUED and draw is not None and waiting is not None and drawn is None:
+                draw(waiting)  # a wait in the queue shows the data, not an empty page
+                drawn = waiting
             if draw is not None and frame is not None and frame is not drawn and next_draw is not None \
                     and now >= next_draw and not _ends_soon(run, frame):
                 draw(frame)
@@ -270,7 +275,8 @@ def _follow(run: Run, pool: TrainerPool, viewer: Hashable, status, describe, dra
 def _bar(run: Run, frame, pool: TrainerPool, describe) -> tuple[float, str]:
     if run.state == QUEUED:
         ahead = pool.position(run)
-        return 0.0, ("Waiting for a free trainer: "
+        busy = f"all {pool.workers} are training other runs" if pool.workers > 1 else "it is training another run"
+        return 0.0, (f"Waiting for a free trainer ({busy}): "
                      + (f"{ahead} run{'s' * (ahead != 1)} ahead of this one…" if ahead else "this run is next…"))
     if frame is None:
         return 0.0, "Starting…"
