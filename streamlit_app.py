@@ -9,6 +9,7 @@ import threading
 import streamlit as st
 
 from mlp_core import DESCRIPTIONS, PRESETS  # configs only: torch is not imported here
+from ui.language import language_ui, use_language
 from ui.style import page_style_ui
 
 PAGES = {
@@ -77,7 +78,9 @@ def warm_up() -> threading.Thread:
 
 
 st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide")
+use_language()  # every message of this run in the reader's language (ui/language.py)
 page_style_ui()
+language_ui()
 warm_up()
 navigation = st.navigation(
     [st.Page(home, title="Home", icon=":material/home:", default=True)]

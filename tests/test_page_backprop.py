@@ -176,7 +176,7 @@ def test_a_copied_link_reproduces_the_inputs(app):
     assert metrics(at)["step"] == "7"
     path = linear_regression_path(*analysis.initial_line(777), NINE_X, NINE_Y, 0.003, 7)
     assert metrics(at)["loss"] == format.fmt(path.updates[-1].new_loss)
-    assert dict(at.query_params) == app.query_params | {"act": "tanh,relu"}
+    assert dict(at.query_params) == app.query_params | {"act": "tanh,relu", "lang": "en"}
 
 
 # Hostile links
@@ -195,7 +195,7 @@ def test_hostile_query_params_fall_back_with_a_notice(app):
     e4 = table(at, "gradient")
     assert e4.loc["f", "value"] == "−12"
     assert at.toggle(key="bp_quiz").value is False and metrics(at)["step"] == "0"
-    assert dict(at.query_params) == {}  # the link is cleaned
+    assert dict(at.query_params) == {"lang": "en"}  # the link is cleaned (the language stays in it)
     at = click(at, "bp_dismiss_notices")
     assert not at.warning
 

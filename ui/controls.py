@@ -21,6 +21,8 @@ from mlp_core import DESCRIPTIONS, FIELDS, PRESETS, Config, parse_query_lenient,
 from mlp_core.config import format_value, parse_value
 from mlp_core.presets import TITLES
 
+from .language import URL_KEY, with_language
+
 CUSTOM = "custom"
 # Every registry entry's label (tests/test_registry.py keeps the keys equal to the registry's names).
 CHOICE_LABELS = {
@@ -158,6 +160,8 @@ def _read_url() -> tuple[dict[str, str], list[str]]:
     mangled 100 kB link otherwise filled the page with its text)."""
     params, notices, skipped = {}, [], 0
     for key in st.query_params:
+        if key == URL_KEY:  # the language (ui/language.py), not a setting
+            continue
         if len(params) >= MAX_URL_PARAMS:
             skipped += 1
         elif len(key) > MAX_NAME_CHARS:
@@ -236,7 +240,7 @@ def _config_from_state(spec: PageControls) -> Config:
 def _write_url(spec: PageControls, config: Config) -> None:
     """Keep the query string equal to the controls (only sent when something changed)."""
     flat = config.to_flat()
-    wanted = {name: format_value(name, flat[name]) for name in spec.fields}
+    wanted = with_language({name: format_value(name, flat[name]) for name in spec.fields})
     if {key: st.query_params[key] for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
 

@@ -7,7 +7,8 @@ of those is computed once per run (or per live frame, or per config) and kept wi
     loss = once(frame, "loss", lambda: charts.arrow_bytes(charts.loss_frame(frame.losses)))
     dataset = per_config(config, "dataset", lambda: dataset_for(config))
 
-`once` keeps a value as long as its owner lives (a finished run in the run store, a live frame
+Every key holds the reader's language (mlp_core/i18n.py): a chart's title, a class name in its
+data, a printout's words are the language's. `once` keeps a value as long as its owner lives (a finished run in the run store, a live frame
 while it is the newest): the views of a run evicted from the store go with it, at most
 MAX_VIEWS_PER_OWNER per owner (a replay slider asks for one per epoch shown). `per_config` keeps
 the MAX_CONFIGS most recently used values. A name must say everything the value depends on
@@ -23,6 +24,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache, wraps
 from typing import TypeVar
+
+from mlp_core.i18n import current
 
 T = TypeVar("T")
 
@@ -40,6 +43,7 @@ _lock = threading.RLock()
 
 def once(owner: object, name: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` the first time this owner is asked for `name`, the same value afterwards."""
+    name = (current(), name)  # what a view says depends on the reader's language
     with _lock:
         entry = _views.get(id(owner))
         if entry is None or entry[0]() is not owner:
@@ -66,7 +70,7 @@ def _forget(reference: weakref.ref) -> None:
 
 def per_config(config: Hashable, name: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` once per (config, name) among the most recently used MAX_CONFIGS."""
-    key = (config, name)
+    key = (current(), config, name)
     with _lock:
         if key in _by_config:
             _by_config.move_to_end(key)
@@ -83,13 +87,13 @@ def shared_cache(maxsize: int = 64) -> Callable[[Callable[..., T]], Callable[...
     caller computes, the others wait for it. With a bare lru_cache, twenty students opening a fresh
     link built the same Altair spec twenty times over (~0.1 s each, all in one GIL)."""
     def decorate(function: Callable[..., T]) -> Callable[..., T]:
-        cached = lru_cache(maxsize=maxsize)(function)
+        cached = lru_cache(maxsize=maxsize)(lambda language, *args, **kwargs: function(*args, **kwargs))
         lock = threading.Lock()
 
         @wraps(function)
         def wrapper(*args, **kwargs) -> T:
             with lock:
-                return cached(*args, **kwargs)
+                return cached(current(), *args, **kwargs)
 
         wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return wrapper

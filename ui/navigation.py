@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .language import use_language
+
 
 def ensure_entrypoint() -> None:
     """Rerun through streamlit_app.py if Streamlit started this page in its legacy pages/ mode.
@@ -20,3 +22,4 @@ def ensure_entrypoint() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+    use_language()  # the entry point decided it; a page run alone (AppTest) decides it here

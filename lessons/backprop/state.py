@@ -15,6 +15,7 @@ from lessons.backprop.analysis import (ACTIVATION_NAMES, E6_DEFAULTS, E6_NAMES, 
 from mlp_core.circuits import circuit_e4, circuit_e5_expanded
 from mlp_core.fields import Field, format_text, parse_lenient
 from mlp_core.graph import walkthrough
+from ui.language import URL_KEY, with_language
 
 
 def _state(key: str) -> str:
@@ -46,7 +47,7 @@ CONTROLS: dict[str, Field] = {c.name: c for c in (
     Field("lr", "backprop", float, E7.training.learning_rate, stops=LEARNING_RATES, digits=10),
     _number("steps", int, 0, 0, MAX_STEPS),
 )}
-RESERVED = ("embed", "embed_options")  # Streamlit's own parameters: not ours to judge
+RESERVED = ("embed", "embed_options", URL_KEY)  # Streamlit's and the language's: not ours to judge
 
 
 def parse_params(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -95,7 +96,7 @@ def save_url_state() -> None:
             wanted[key] = format_text(control, value)
     current = {k: v for k, v in st.query_params.to_dict().items() if k not in RESERVED}
     if current != wanted:
-        st.query_params.from_dict(wanted)
+        st.query_params.from_dict(with_language(wanted))
 
 
 def url_notice_ui() -> None:
