@@ -207,6 +207,28 @@ def test_jump_to_the_end_of_the_plateau():
     assert f"after **{shown:,}**" in " ".join(c.value for c in at.caption)
 
 
+def jump_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.key == "xor.jump"]
+
+
+@pytest.mark.parametrize("preset", ["perceptron-and", "perceptron-xor"])
+def test_no_jump_for_a_run_that_never_sat_on_the_plateau(preset):
+    # AND starts at 0.6932 and learns at once; the perceptron on XOR reaches ln 2 and never leaves it.
+    at = open_page({"preset": preset})
+    assert not at.exception and "Trained 10,001 epochs" in outcome(at)
+    assert at.select_slider(key="xor.replay").value == 10001  # the replay is there, the jump is not
+    assert jump_buttons(at) == []
+
+
+def test_e2_offers_the_jump_off_its_long_plateau():
+    at = open_page({"preset": "xor-2-10-10-10-1"})
+    assert not at.exception
+    (jump,) = jump_buttons(at)
+    assert "ln 2 plateau at epoch 5,145" in jump.help  # E2 sits at ln 2 for ~5,000 epochs
+    jump.click().run()
+    assert 4900 <= at.select_slider(key="xor.replay").value <= 5400
+
+
 def test_hidden_space_pickers_choose_two_units():
     at = open_page({"hidden_widths": "3-4", "epochs": "201"})
     assert not at.exception
