@@ -54,9 +54,10 @@ def _class_fill() -> alt.Fill:
 
 def _output_color(title: str) -> alt.Color:
     # The legend sits on the right (not below, as `charts.style` sets) so that the plot stays about
-    # square in a half-width column: a square keeps the angles of the lines true.
+    # square in a half-width column: a square keeps the angles of the lines true. 120 px long, so
+    # that both legends fit beside the 200 px square a phone shows.
     return alt.Color("output:Q", title=title, scale=alt.Scale(domain=[0, 1], scheme=theme.DIVERGING_SCHEME),
-                     legend=alt.Legend(orient="right", gradientLength=160, format=".1f", values=[0, 0.5, 1]))
+                     legend=alt.Legend(orient="right", gradientLength=120, format=".1f", values=[0, 0.5, 1]))
 
 
 def _segments(data: str, width: float = 3.5, **mark) -> alt.Chart:
@@ -83,8 +84,7 @@ def segment_frame(segments) -> pd.DataFrame:
 # --- the decision boundary ------------------------------------------------------------------
 
 @shared_cache(maxsize=32)
-def boundary_spec(domain: tuple[float, float], point_size: int, height: int = 470,
-                  title: str = "Decision boundary") -> dict:
+def boundary_spec(domain: tuple[float, float], point_size: int, title: str = "Decision boundary") -> dict:
     """Heatmap of the output (red 0 → blue 1), the 0.5 line in black, the data in class colours."""
     scale = alt.Scale(domain=list(domain), nice=False)
     cells = alt.Chart(alt.NamedData("cells")).mark_rect(opacity=1).encode(
@@ -101,7 +101,28 @@ def boundary_spec(domain: tuple[float, float], point_size: int, height: int = 47
     undecided = _segments("undecided", 2, strokeDash=[8, 6], opacity=0.6)
     chart = alt.layer(cells, _segments("contour"), undecided, points).properties(
         title=alt.TitleParams(title, subtitle="the network's output ŷ over the inputs"))  # fits at 1280 px
-    return charts.style(chart, height).to_dict()
+    return square(charts.style(chart).to_dict())
+
+
+# A square plot keeps the angles of lines true (XOR's corners, the perceptron's line). Streamlit
+# stretches a chart to its column's width (358 px on a phone, 394 at 1280×720, 714 at 1920×1080)
+# at a fixed height, which squashed the heatmap to 0.6 (phone) or stretched it to 1.66 (1920) of
+# its height. These charts take their height from the page instead ("container"): SQUARE_CSS gives
+# their element a height of the column's width less what the axes, title and legend take across
+# and down, so the plotting area stays about square at any width (!important: Streamlit's own
+# "height: auto" for the chart outranks a page's rule in Chromium). A page showing them writes
+# SQUARE_CSS and puts each in a container with the key it names (run_view.py does).
+SQUARE_KEYS = {"xor-boundary": 23, "xor-hidden": 75}  # key -> px: (axis + legend across) - (title + axis down)
+SQUARE_MAX_WIDTH = 640  # px: at 1920×1080 a 714 px square would outgrow the screen's height
+SQUARE_CSS = "<style>" + "".join(
+    f".st-key-{key} {{ container-type: inline-size; max-width: {SQUARE_MAX_WIDTH}px; }}"
+    f" .st-key-{key} [data-testid=\"stVegaLiteChart\"] {{ height: calc(100cqw - {less}px) !important; }}"
+    for key, less in SQUARE_KEYS.items()) + "</style>"
+
+
+def square(spec: dict) -> dict:
+    """The spec with the height of its container (set by SQUARE_CSS), for a plot that stays square."""
+    return {**spec, "height": "container"}
 
 
 def point_size(n_points: int) -> int:
@@ -246,7 +267,7 @@ CORNER_PLACES = ("below left", "above left", "below right", "above right")  # in
 
 
 @shared_cache(maxsize=32)
-def hidden_spec(axis_names: tuple[str, str], point_size: int, height: int = 430) -> dict:
+def hidden_spec(axis_names: tuple[str, str], point_size: int) -> dict:
     """The data in the plane of two hidden units, shaded by the output, with the output's 0.5 line."""
     x_scale, y_scale = alt.Scale(zero=False, nice=False), alt.Scale(zero=False, nice=False)
     a, b = axis_names
@@ -267,7 +288,7 @@ def hidden_spec(axis_names: tuple[str, str], point_size: int, height: int = 430)
         dx=12 if align == "left" else -12, dy=-12 if baseline == "bottom" else 12).encode(
         x=alt.X("h_a:Q", scale=x_scale), y=alt.Y("h_b:Q", scale=y_scale), text="input:N").transform_filter(
         alt.datum.place == place) for place, (align, baseline) in LABEL_PLACES.items()]
-    return charts.style(alt.layer(cells, _segments("line"), points, *labels), height).to_dict()
+    return square(charts.style(alt.layer(cells, _segments("line"), points, *labels)).to_dict())
 
 
 def hidden_frames(weights, config: Config, dataset: Dataset, choice: HiddenChoice) -> tuple[HiddenSpace, dict]:
