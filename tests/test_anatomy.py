@@ -17,7 +17,7 @@ import torch
 from mlp_core import PRESETS, export_script, run
 from mlp_core import config as config_module
 from lessons.xor.analysis import (ACTIVATION_FORMULAS, boundary_grid, decision_contour, hidden_plane_grid,
-                                  hidden_space, layer_activations, node_names, perceptron_line)
+                                  hidden_space, layer_activations, node_names, perceptron_line, plateau_exit)
 from lessons.xor.diagram import NEGATIVE, POSITIVE, network_diagram, network_dot, weights_table
 from mlp_core.model import build_model
 from mlp_core.printout import lecture_printout
@@ -310,6 +310,29 @@ def script_outputs() -> dict[str, list[str]]:
 
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?|nan|inf")
+
+
+def test_the_plateau_exit_is_found_where_the_loss_sat_at_ln_2(preset_runs):
+    e1, e2 = (np.asarray(preset_runs(name).losses) for name in ("xor-2-2-1", "xor-2-10-10-10-1"))
+    # E1 sits within 0.01 of ln 2 from epoch 2 to ~2,005 and is 0.1 under it at 2,157; E2 from 0 to ~4,990.
+    assert plateau_exit(e1) == 2157 and np.all(np.abs(e1[2:2000] - math.log(2)) < 0.01)
+    assert plateau_exit(e2) == 5145 and np.all(np.abs(e2[:4990] - math.log(2)) < 0.01)
+    assert plateau_exit(e1[:4001]) == 2157  # the AppTest's shorter E1
+    assert plateau_exit(e2[:4001]) is None  # still on it: no exit yet
+
+
+def test_no_plateau_exit_for_a_run_that_never_sat_at_ln_2(preset_runs):
+    # Each of these starts at or passes through ln 2 ± 0.01, which once counted as "the plateau".
+    assert plateau_exit(preset_runs("perceptron-and").losses) is None  # 0.6932 at epoch 0, 0.48 at 10
+    assert plateau_exit(preset_runs("perceptron-xor").losses) is None  # at ln 2 for good: never leaves
+    slow = run(PRESETS["perceptron-and"].replace(learning_rate=0.01)).losses  # 33 epochs in the band, 353 to fall
+    assert plateau_exit(slow) is None
+    tanh = run(XOR.replace(activation="tanh")).losses  # 112 of 10,001 epochs in the band: under one replay step
+    assert plateau_exit(tanh) is None
+    # The same curves with a real plateau spliced in front (2,000 epochs at ln 2) do have an exit.
+    for losses in (slow, tanh):
+        flat = np.full(2000, math.log(2) + 1e-4)
+        assert plateau_exit(np.concatenate([flat, losses])) is not None
 
 
 @pytest.mark.parametrize("name", sorted(PRINTOUT_CONFIGS))

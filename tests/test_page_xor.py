@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 
 import numpy as np
@@ -207,6 +208,28 @@ def test_jump_to_the_end_of_the_plateau():
     assert f"after **{shown:,}**" in " ".join(c.value for c in at.caption)
 
 
+def jump_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.key == "xor.jump"]
+
+
+@pytest.mark.parametrize("preset", ["perceptron-and", "perceptron-xor"])
+def test_no_jump_for_a_run_that_never_sat_on_the_plateau(preset):
+    # AND starts at 0.6932 and learns at once; the perceptron on XOR reaches ln 2 and never leaves it.
+    at = open_page({"preset": preset})
+    assert not at.exception and "Trained 10,001 epochs" in outcome(at)
+    assert at.select_slider(key="xor.replay").value == 10001  # the replay is there, the jump is not
+    assert jump_buttons(at) == []
+
+
+def test_e2_offers_the_jump_off_its_long_plateau():
+    at = open_page({"preset": "xor-2-10-10-10-1"})
+    assert not at.exception
+    (jump,) = jump_buttons(at)
+    assert "ln 2 plateau at epoch 5,145" in jump.help  # E2 sits at ln 2 for ~5,000 epochs
+    jump.click().run()
+    assert 4900 <= at.select_slider(key="xor.replay").value <= 5400
+
+
 def test_hidden_space_pickers_choose_two_units():
     at = open_page({"hidden_widths": "3-4", "epochs": "201"})
     assert not at.exception
@@ -270,3 +293,31 @@ def test_seed_sweep_shows_the_success_rate_and_opens_a_seed():
     trained = get_store().trained
     at.run()  # the sweep is stored too: showing it again trains nothing
     assert get_store().trained == trained
+
+
+@pytest.mark.parametrize("preset", ["xor-2-2-1", "xor-2-10-10-10-1"])
+def test_hidden_space_corner_labels_never_overlap(preset_runs, preset):
+    """Every replayed epoch of E1 and E2 (E2's plateau maps the four corners nearly onto one point):
+    each corner is named once, and no two labels' boxes meet on a 200 px plot (a phone's)."""
+    from lessons.xor import views
+    from mlp_core.data import dataset_for
+
+    config = PRESETS[preset]
+    dataset = dataset_for(config)
+    choice = views.HiddenChoice.default(config.model.hidden_widths)
+    signs = {"below left": (-1, -1), "above left": (-1, 1), "below right": (1, -1), "above right": (1, 1)}
+    for snapshot in preset_runs(preset).snapshots:
+        space, frames = views.hidden_frames(snapshot.weights, config, dataset, choice)
+        labels = frames["labels"]
+        names = " ".join(labels.input).split()
+        assert sorted(names) == ["(0,0)", "(0,1)", "(1,0)", "(1,1)"]
+        (x_low, x_high), (y_low, y_high) = space.bounds
+        boxes = []
+        for row in labels.itertuples():
+            x, y = 200 * (row.h_a - x_low) / (x_high - x_low), 200 * (row.h_b - y_low) / (y_high - y_low)
+            lines = row.input.split("\n")
+            width, height = 5.5 * max(map(len, lines)), 15 * len(lines)  # 14 px bold text, measured ~5.3 px a char
+            sx, sy = signs[row.place]
+            boxes.append((sorted((x + 12 * sx, x + (12 + width) * sx)), sorted((y + 12 * sy, y + (12 + height) * sy))))
+        for (ax, ay), (bx, by) in itertools.combinations(boxes, 2):
+            assert not (ax[0] < bx[1] and bx[0] < ax[1] and ay[0] < by[1] and by[0] < ay[1]), (snapshot.epoch, labels)

@@ -326,14 +326,33 @@ def hidden_plane_grid(weights: Weights, config: Config, inputs, units: tuple[int
 
 # --- the run as a whole -----------------------------------------------------------------------
 
-def plateau_exit(losses: np.ndarray, near: float = 0.01, below: float = 0.1) -> int | None:
-    """The first epoch at which the loss, after sitting within `near` of ln 2, falls `below` under it."""
-    losses = np.asarray(losses)
-    on_plateau = np.flatnonzero(np.abs(losses - LN2) < near)
-    if not len(on_plateau):
+def plateau_exit(losses: np.ndarray, near: float = 0.01, below: float = 0.1, min_share: float = 0.02) -> int | None:
+    """The first epoch at which the loss, after *sitting* within `near` of ln 2, falls `below` under it.
+
+    Every sigmoid network starts near ln 2 (it answers about 0.5 everywhere before it has learned
+    anything), so passing through the band is no plateau. The loss sat there when, between its
+    first epoch within `near` of ln 2 and the exit, it spent in that band (a fall of 2·near)
+    - at least as many epochs as it then took to fall from the band to `below` under ln 2 (a fall
+      of 4.5 times as much): on a plateau the curve is flat, a run that simply learns falls through
+      the band at least as fast as it falls afterwards (a perceptron learning AND with lr 0.01:
+      33 epochs in the band, 353 to fall); and
+    - at least `min_share` of the run's epochs: one interval of the replay's ~50 snapshots, or the
+      jump would land on the snapshot the run starts from (E1 with tanh: 112 epochs of 10,001).
+    E1 (2-2-1) at its seed sits ~2,000 epochs there and falls in ~150; E2 (2-10-10-10-1) ~5,000
+    and ~155. None when the loss never reaches the band, never leaves it, or only passes through.
+    """
+    losses = np.asarray(losses, dtype=np.float64)
+    in_band = np.abs(losses - LN2) < near
+    arrived = np.flatnonzero(in_band)
+    if not len(arrived):
         return None
-    left = np.flatnonzero(losses[on_plateau[0]:] < LN2 - below)
-    return int(on_plateau[0] + left[0]) if len(left) else None
+    left = np.flatnonzero(losses[arrived[0]:] < LN2 - below)
+    if not len(left):
+        return None
+    exit_epoch = int(arrived[0] + left[0])
+    stay = int(in_band[arrived[0]:exit_epoch].sum())
+    fall = exit_epoch - int(arrived[arrived < exit_epoch][-1])
+    return exit_epoch if stay >= max(fall, min_share * len(losses)) else None
 
 
 def snapshot_accuracy(snapshot: Snapshot, config: Config, dataset: Dataset) -> float:

@@ -69,7 +69,10 @@ def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
     thinnest, thickest = (0.3, 3.0) if big else (0.5, 6.0)
     largest = max((abs(e.weight) for e in diagram.edges), default=0.0) or 1.0
     # A small network is laid out compactly with large type: the chart is scaled to its column
-    # (~400 px at 1280×720, ~350 px on a phone), so its text stays about as large as written here.
+    # (394 px at 1280×720, 358 px on a phone, 714 px at 1920×1080), so its text is 16 pt times the
+    # column's width over the graph's. Edge labels sit in virtual ranks of their own, which a rank
+    # gap of 1 inch made 434 pt wide for 2-2-1 (13.6 px at 1280); 0.45 inch makes it ~370 pt with
+    # 16 pt type: ~17 px at 1280, ~15.5 on a phone (tests/test_browser_xor_views.py).
     statements = []
     for layer in sorted({n.layer for n in diagram.nodes}):
         members = " ".join(_node_dot(n) for n in diagram.nodes if n.layer == layer)
@@ -85,10 +88,10 @@ def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
     return dot.digraph(
         statements, name="network",
         graph={"rankdir": "LR", "splines": "line", "ordering": "out", "bgcolor": "transparent",
-               "ranksep": 1.2 if big else 1.0, "nodesep": 0.08 if big else 0.3},
-        node={"shape": "circle", "fixedsize": "true", "width": 0.7 if big else 0.95, "fontname": "Helvetica",
-              "fontsize": 9 if big else 15, "style": "filled", "fillcolor": "white"},
-        edge={"arrowsize": 0.3 if big else 0.5, "fontname": "Helvetica", "fontsize": 10 if big else 15})
+               "ranksep": 1.2 if big else 0.45, "nodesep": 0.08 if big else 0.3},
+        node={"shape": "circle", "fixedsize": "true", "width": 0.7 if big else 1.0, "fontname": "Helvetica",
+              "fontsize": 9 if big else 16, "style": "filled", "fillcolor": "white"},
+        edge={"arrowsize": 0.3 if big else 0.5, "fontname": "Helvetica", "fontsize": 10 if big else 16})
 
 
 def _node_dot(node: Node) -> str:

@@ -50,8 +50,10 @@ class XorRunView:
         self.slow_views = Throttle()  # metrics, printout and anatomy: at most once a second while training
 
     def _layout(self) -> None:
+        st.html(views.SQUARE_CSS)  # the square charts' height (an invisible element)
         boundary_column, loss_column = st.columns([1, 1], gap="medium")
-        self.boundary_area, self.boundary_caption = Slot(boundary_column), Slot(boundary_column)
+        self.boundary_area = Slot(boundary_column.container(key="xor-boundary"))
+        self.boundary_caption = Slot(boundary_column)
         self.loss_area, self.accuracy_area = Slot(loss_column), Slot(loss_column)
         self.log_slot = loss_column.container()
         self.replay_slot = st.container()  # under the charts it drives; filled once the run is over
@@ -62,7 +64,7 @@ class XorRunView:
         self.diagram_area, self.diagram_caption = Slot(diagram_column), Slot(diagram_column)
         hidden_column.subheader("Hidden space")
         self.hidden_pickers = hidden_column.container()
-        self.hidden_area, self.hidden_caption = Slot(hidden_column), Slot(hidden_column)
+        self.hidden_area, self.hidden_caption = Slot(hidden_column.container(key="xor-hidden")), Slot(hidden_column)
         st.subheader("The lecture's printout")
         printout_column, table_column = st.columns([1, 1], gap="medium")
         self.printout_area = Slot(printout_column)

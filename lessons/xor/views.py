@@ -16,6 +16,7 @@ only. Datasets by name:
 from __future__ import annotations
 
 import copy
+import itertools
 from dataclasses import dataclass
 
 import altair as alt
@@ -54,9 +55,10 @@ def _class_fill() -> alt.Fill:
 
 def _output_color(title: str) -> alt.Color:
     # The legend sits on the right (not below, as `charts.style` sets) so that the plot stays about
-    # square in a half-width column: a square keeps the angles of the lines true.
+    # square in a half-width column: a square keeps the angles of the lines true. 120 px long, so
+    # that both legends fit beside the 200 px square a phone shows.
     return alt.Color("output:Q", title=title, scale=alt.Scale(domain=[0, 1], scheme=theme.DIVERGING_SCHEME),
-                     legend=alt.Legend(orient="right", gradientLength=160, format=".1f", values=[0, 0.5, 1]))
+                     legend=alt.Legend(orient="right", gradientLength=120, format=".1f", values=[0, 0.5, 1]))
 
 
 def _segments(data: str, width: float = 3.5, **mark) -> alt.Chart:
@@ -83,8 +85,7 @@ def segment_frame(segments) -> pd.DataFrame:
 # --- the decision boundary ------------------------------------------------------------------
 
 @shared_cache(maxsize=32)
-def boundary_spec(domain: tuple[float, float], point_size: int, height: int = 470,
-                  title: str = "Decision boundary") -> dict:
+def boundary_spec(domain: tuple[float, float], point_size: int, title: str = "Decision boundary") -> dict:
     """Heatmap of the output (red 0 → blue 1), the 0.5 line in black, the data in class colours."""
     scale = alt.Scale(domain=list(domain), nice=False)
     cells = alt.Chart(alt.NamedData("cells")).mark_rect(opacity=1).encode(
@@ -101,7 +102,28 @@ def boundary_spec(domain: tuple[float, float], point_size: int, height: int = 47
     undecided = _segments("undecided", 2, strokeDash=[8, 6], opacity=0.6)
     chart = alt.layer(cells, _segments("contour"), undecided, points).properties(
         title=alt.TitleParams(title, subtitle="the network's output ŷ over the inputs"))  # fits at 1280 px
-    return charts.style(chart, height).to_dict()
+    return square(charts.style(chart).to_dict())
+
+
+# A square plot keeps the angles of lines true (XOR's corners, the perceptron's line). Streamlit
+# stretches a chart to its column's width (358 px on a phone, 394 at 1280×720, 714 at 1920×1080)
+# at a fixed height, which squashed the heatmap to 0.6 (phone) or stretched it to 1.66 (1920) of
+# its height. These charts take their height from the page instead ("container"): SQUARE_CSS gives
+# their element a height of the column's width less what the axes, title and legend take across
+# and down, so the plotting area stays about square at any width (!important: Streamlit's own
+# "height: auto" for the chart outranks a page's rule in Chromium). A page showing them writes
+# SQUARE_CSS and puts each in a container with the key it names (run_view.py does).
+SQUARE_KEYS = {"xor-boundary": 23, "xor-hidden": 75}  # key -> px: (axis + legend across) - (title + axis down)
+SQUARE_MAX_WIDTH = 640  # px: at 1920×1080 a 714 px square would outgrow the screen's height
+SQUARE_CSS = "<style>" + "".join(
+    f".st-key-{key} {{ container-type: inline-size; max-width: {SQUARE_MAX_WIDTH}px; }}"
+    f" .st-key-{key} [data-testid=\"stVegaLiteChart\"] {{ height: calc(100cqw - {less}px) !important; }}"
+    for key, less in SQUARE_KEYS.items()) + "</style>"
+
+
+def square(spec: dict) -> dict:
+    """The spec with the height of its container (set by SQUARE_CSS), for a plot that stays square."""
+    return {**spec, "height": "container"}
 
 
 def point_size(n_points: int) -> int:
@@ -246,7 +268,7 @@ CORNER_PLACES = ("below left", "above left", "below right", "above right")  # in
 
 
 @shared_cache(maxsize=32)
-def hidden_spec(axis_names: tuple[str, str], point_size: int, height: int = 430) -> dict:
+def hidden_spec(axis_names: tuple[str, str], point_size: int) -> dict:
     """The data in the plane of two hidden units, shaded by the output, with the output's 0.5 line."""
     x_scale, y_scale = alt.Scale(zero=False, nice=False), alt.Scale(zero=False, nice=False)
     a, b = axis_names
@@ -263,11 +285,11 @@ def hidden_spec(axis_names: tuple[str, str], point_size: int, height: int = 430)
                  alt.Tooltip("h_b:Q", title=b, format=".3f"), alt.Tooltip("output:Q", title="ŷ", format=".3f"),
                  "class:N"])
     labels = [alt.Chart(alt.NamedData("labels")).mark_text(
-        fontSize=theme.FONT_SIZE, fontWeight="bold", color=theme.TRUTH, align=align, baseline=baseline,
+        fontSize=theme.FONT_SIZE, fontWeight="bold", color=theme.TRUTH, align=align, baseline=baseline, lineBreak="\n",
         dx=12 if align == "left" else -12, dy=-12 if baseline == "bottom" else 12).encode(
         x=alt.X("h_a:Q", scale=x_scale), y=alt.Y("h_b:Q", scale=y_scale), text="input:N").transform_filter(
         alt.datum.place == place) for place, (align, baseline) in LABEL_PLACES.items()]
-    return charts.style(alt.layer(cells, _segments("line"), points, *labels), height).to_dict()
+    return square(charts.style(alt.layer(cells, _segments("line"), points, *labels)).to_dict())
 
 
 def hidden_frames(weights, config: Config, dataset: Dataset, choice: HiddenChoice) -> tuple[HiddenSpace, dict]:
@@ -291,19 +313,83 @@ def hidden_frames(weights, config: Config, dataset: Dataset, choice: HiddenChoic
     return space, {"cells": cells, "line": segment_frame(space.line), "points": frame, "labels": labels}
 
 
+# How much room a corner label takes, in px of the smallest square plot it is drawn in (a phone's,
+# ~200 px): the 14 px bold text is ~5.3 px a character, counted at 6.5 to leave a margin, and sits
+# 12 px off its point (the label layers' dx and dy).
+LABEL_PLOT_PX = 200
+LABEL_CHAR_PX, LABEL_LINE_PX, LABEL_OFFSET_PX, MARKER_PX = 6.5, 17, 12, 12
+PLACE_SIGNS = {"below left": (-1, -1), "above left": (-1, 1), "below right": (1, -1), "above right": (1, 1)}
+
+
 def corner_labels(seen: np.ndarray, bounds, close: float = 0.06) -> pd.DataFrame:
-    """One label per place the corners land: corners closer than `close` (share of the view) share one."""
+    """One label per place the corners land, placed so that no two labels overlap.
+
+    Corners closer than `close` (share of the view) share one label; a shared label of three or four
+    corners goes on two lines. Each label goes out the way its first corner sits in the input square
+    (its home place) unless another of the four diagonal places keeps it clear of the other labels,
+    of the other corners' markers and inside the view: every assignment of places is tried (at most
+    4^4) with the text's size measured for a 200 px plot. When no assignment keeps two labels apart
+    (corners a little further apart than `close`, on a plateau), the two closest groups share a label.
+    """
     span = np.maximum([high - low for low, high in bounds], 1e-9)
+    share = (np.asarray(seen, dtype=float) - [low for low, _ in bounds]) / span  # 0..1 across the view
     groups: list[list[int]] = []
-    for k in range(len(seen)):
-        home = next((g for g in groups if np.all(np.abs(seen[g[0]] - seen[k]) <= close * span)), None)
+    for k in range(len(share)):
+        home = next((g for g in groups if np.all(np.abs(share[g[0]] - share[k]) <= close)), None)
         if home is None:
             groups.append([k])
         else:
             home.append(k)
+    while True:
+        places, overlapping = _place_labels(share, groups)
+        if not overlapping or len(groups) == 1:
+            break
+        a, b = min(overlapping, key=lambda pair: np.hypot(*(share[groups[pair[0]][0]] - share[groups[pair[1]][0]])))
+        groups[a] = sorted(groups[a] + groups[b])
+        del groups[b]
     return pd.DataFrame({"h_a": [seen[g[0], 0] for g in groups], "h_b": [seen[g[0], 1] for g in groups],
-                         "input": [" ".join(f"({CORNERS[k][0]:g},{CORNERS[k][1]:g})" for k in g) for g in groups],
-                         "place": [CORNER_PLACES[g[0]] for g in groups]})
+                         "input": [_label_text(g) for g in groups], "place": places})
+
+
+def _label_text(group: list[int]) -> str:
+    names = [f"({CORNERS[k][0]:g},{CORNERS[k][1]:g})" for k in group]
+    if len(names) <= 2:
+        return " ".join(names)
+    return " ".join(names[:2]) + "\n" + " ".join(names[2:])  # two lines (the marks' lineBreak)
+
+
+def _label_box(point: np.ndarray, text: str, place: str) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a label in shares of the view."""
+    lines = text.split("\n")
+    width = max(map(len, lines)) * LABEL_CHAR_PX / LABEL_PLOT_PX
+    height, offset = len(lines) * LABEL_LINE_PX / LABEL_PLOT_PX, LABEL_OFFSET_PX / LABEL_PLOT_PX
+    sx, sy = PLACE_SIGNS[place]
+    x0, x1 = sorted((point[0] + sx * offset, point[0] + sx * (offset + width)))
+    y0, y1 = sorted((point[1] + sy * offset, point[1] + sy * (offset + height)))
+    return x0, y0, x1, y1
+
+
+def _boxes_meet(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_labels(share: np.ndarray, groups: list[list[int]]) -> tuple[list[str], list[tuple[int, int]]]:
+    """The best place of each group's label, and the pairs of labels that still overlap there."""
+    texts = [_label_text(g) for g in groups]
+    marker = MARKER_PX / LABEL_PLOT_PX
+    markers = [(*(share[k] - marker), *(share[k] + marker)) for k in range(len(share))]
+    best = None
+    for places in itertools.product(PLACE_SIGNS, repeat=len(groups)):
+        boxes = [_label_box(share[g[0]], text, place) for g, text, place in zip(groups, texts, places)]
+        pairs = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2) if _boxes_meet(boxes[i], boxes[j])]
+        outside = sum(box[0] < 0 or box[1] < 0 or box[2] > 1 or box[3] > 1 for box in boxes)
+        covered = sum(_boxes_meet(box, markers[k]) for box, g in zip(boxes, groups) for k in range(len(share))
+                      if k not in g)
+        moved = sum(place != CORNER_PLACES[g[0]] for g, place in zip(groups, places))
+        cost = (100 * len(pairs) + 10 * outside + 3 * covered + moved, places, pairs)
+        if best is None or cost[0] < best[0]:
+            best = cost
+    return list(best[1]), best[2]
 
 
 def _cover(bound: tuple[float, float], values: np.ndarray) -> tuple[float, float]:
