@@ -42,7 +42,11 @@ def node_label(node, value: str | None, grad: str | None, fill: str) -> str:
         return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLPADDING="6" COLOR="{LINE}" BGCOLOR="{fill}" '
                 f'STYLE="rounded"><TR><TD><FONT COLOR="{MUTED}">{name}</FONT></TD></TR></TABLE>>')
     op = html.escape(OP_SYMBOLS.get(node.op, node.op))
-    head = (f'<TD BGCOLOR="{INK}"><FONT COLOR="white"><B> {op} </B></FONT></TD><TD><B>{name}</B></TD>'
+    # The op as a rounded tag inside the box's border: a cell's own background is a square, and in
+    # the top left corner it stuck out past the box's rounded corner.
+    marker = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" BGCOLOR="{INK}" '
+              f'STYLE="rounded"><TR><TD><FONT COLOR="white"><B> {op} </B></FONT></TD></TR></TABLE>')
+    head = (f'<TD ALIGN="LEFT">{marker}</TD><TD><B>{name}</B></TD>'
             if node.op else f'<TD COLSPAN="2"><B>{name}</B></TD>')
     rows = [f"<TR>{head}</TR>"]
     caption_color = INK if fill == theme.ACCENT else MUTED  # grey on orange would not read
