@@ -40,6 +40,11 @@ def edge(source: str, target: str, values: Attributes | None = None) -> str:
     return f"{source} -> {target}" + (f" [{attributes(values)}];" if values else ";")
 
 
+def same_rank(node_ids: Iterable[str]) -> str:
+    """A subgraph statement putting the nodes on one rank (one column of a left-to-right graph)."""
+    return "{rank=same; " + " ".join(f"{node_id};" for node_id in node_ids) + "}"
+
+
 def digraph(statements: Iterable[str], *, name: str = "", graph: Attributes, node: Attributes,
             edge: Attributes) -> str:
     """A whole directed graph: its defaults for the graph, nodes and edges, then the statements."""

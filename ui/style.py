@@ -34,6 +34,17 @@ CSS = """
    to a 0.6rem font, which beats the SVG's font-size attributes (the walkthrough did this for its
    own graphs alone; the XOR diagram was drawn at ~9 px). */
 [data-testid="stGraphVizChart"] svg text { font-size: revert-layer; font-family: revert-layer; }
+/* Folded graphs (lessons/backprop/steps.py, `graph_ui`): a long graph comes twice, in rows of 4
+   ranks and in rows of 2; the width of the column it stands in picks one, so that its text is at
+   least 14 px on a 1280×720 projector and 12 px on a 390 px phone (tests/test_browser_graph_text.py). */
+[class*="st-key-graph_fold_"] { container-type: inline-size; }
+[class*="st-key-graph_narrow_"] { display: none; }
+@container (max-width: 560px) {
+    [class*="st-key-graph_wide_"] { display: none; }
+    [class*="st-key-graph_narrow_"] { display: flex; }
+}
+/* A walkthrough's graph stands above its Next button: on a 720 px projector both fit on one screen. */
+[class*="st-key-graph_wide_walk_"] svg { max-height: max(560px, 100vh - 180px); }
 /* Display formulas scale with the window, so that their result stays on screen. */
 .katex-display > .katex { font-size: clamp(0.75em, 1.1vw, 1.21em); }
 </style>

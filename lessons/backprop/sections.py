@@ -24,6 +24,7 @@ from lessons.backprop.analysis import (
 from lessons.backprop.diagram import Highlight, graph_dot
 from lessons.backprop.format import fmt, tex_number
 from lessons.backprop.state import CONTROLS, _state
+from lessons.backprop.steps import graph_ui
 from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.circuits import RegressionPath, linear_regression_path
 from mlp_core.graph import graph_data
@@ -47,7 +48,7 @@ E5_INPUTS = ("w0", "x0", "w1", "x1", "w2")
 
 
 def sigmoid_gate_ui(expanded, gate, quiz: bool) -> None:
-    """The one-gate circuit beside a table showing both circuits give the same gradients."""
+    """The one-gate circuit above a table showing both circuits give the same gradients."""
     expanded.backward()
     gate.backward()
     graph = graph_data(gate)
@@ -55,15 +56,16 @@ def sigmoid_gate_ui(expanded, gate, quiz: bool) -> None:
     z = next(n for n in graph.nodes if n.label == "z")
     local = sigmoid.value * (1 - sigmoid.value)
     highlight = Highlight(sigmoid.id, frozenset({z.id}), (z.id, sigmoid.id), f"σ(1 − σ) = {fmt(local)}")
-    left, right = st.columns([3, 2], gap="large")
+    # The whole width: beside the table, a 1280 px projector's column cut its text to 8 px.
+    graph_ui("gate", lambda columns: graph_dot(graph, grads={} if quiz else None,
+                                               highlight=highlight, columns=columns))
+    left, right = st.columns([1, 1], gap="large")
     with left:
-        st.graphviz_chart(graph_dot(graph, grads={} if quiz else None, highlight=highlight),
-                          width="stretch")
-    with right:
         st.latex(rf"\frac{{d\sigma}}{{dz}} = \sigma(z)\,(1-\sigma(z)) = {tex_number(sigmoid.value)}"
                  rf"\cdot {tex_number(1 - sigmoid.value)} = {tex_number(local)}")
         st.markdown("One local gradient replaces the four gates ×(−1), exp, +1 and 1/x: the same "
                     "chain rule, fewer steps, and the same numbers at the inputs.")
+    with right:
         table = comparison_table(expanded, gate)
         if quiz:
             with st.expander("Answers: the gradients of both circuits"):
@@ -148,8 +150,8 @@ def e6_graph_ui(loss) -> None:
     by_name = {n.label: n.id for n in graph.nodes}
     path = {by_name[k] for k in ("w2*H1", "H2_in", "H2", "w3*H2", "y_hat", "error", "loss", "H1")}
     with st.expander("The whole network as a computational graph", icon=":material/account_tree:"):
-        st.graphviz_chart(graph_dot(graph, highlight=Highlight(by_name["w2"], frozenset(path))),
-                          width="stretch")
+        graph_ui("e6", lambda columns: graph_dot(graph, highlight=Highlight(by_name["w2"], frozenset(path)),
+                                                 columns=columns))
 
 
 # ---------------------------------------------------------------------------------------------

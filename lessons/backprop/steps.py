@@ -2,7 +2,7 @@
 that hides a gradient until it is typed right or revealed (sections 1 and 2)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -142,6 +142,22 @@ def answer_table_ui(graph: GraphData, walk: Sequence[WalkStep]) -> None:
         st.table(pd.DataFrame(rows).set_index("node"))
 
 
+WIDE_COLUMNS, NARROW_COLUMNS = 4, 2  # ranks per row of a folded graph (see diagram.fold)
+
+
+def graph_ui(name: str, dot_for: Callable[[int | None], str]) -> None:
+    """A long graph twice, folded into rows of 4 ranks and of 2; the CSS (ui/style.py, "folded
+    graphs") shows the one that suits its column's width, so its text stays readable.
+
+    Both are drawn at their natural size or less (`width="content"`): stretched to a 1920 px
+    screen's column the walkthrough's first graph had 48 px text.
+    """
+    with st.container(key=f"graph_fold_{name}"):
+        for variant, columns in (("wide", WIDE_COLUMNS), ("narrow", NARROW_COLUMNS)):
+            with st.container(key=f"graph_{variant}_{name}"):
+                st.graphviz_chart(dot_for(columns), width="content")
+
+
 def walkthrough_ui(name: str, output, quiz: bool, wide: bool = False) -> None:
     """The graph and the step panel for one circuit: side by side, or the graph above (`wide`)."""
     output.backward()  # only so the boxes know their widest number; the walk keeps its own grads
@@ -157,6 +173,11 @@ def walkthrough_ui(name: str, output, quiz: bool, wide: bool = False) -> None:
     with panel_column:
         revealed = step_panel_ui(name, graph, walk, step, quiz)
     with graph_slot:
-        st.graphviz_chart(walk_dot(graph, step, hide_current_grad=not revealed), width="stretch")
+        def dot_for(columns: int | None) -> str:
+            return walk_dot(graph, step, hide_current_grad=not revealed, columns=columns)
+        if wide:
+            graph_ui(f"walk_{name}", dot_for)
+        else:  # short enough for a phone in one row
+            st.graphviz_chart(dot_for(None), width="content")
     if not quiz:
         answer_table_ui(graph, walk)
