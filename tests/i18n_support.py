@@ -108,7 +108,7 @@ def _chart_texts(proto) -> list[str]:
 
 def _graph_texts(dot: str) -> list[str]:
     labels = re.findall(r'(?:label|tooltip|xlabel)\s*=\s*(<(?:[^<>]|<[^<>]*>)*>|"(?:[^"\\]|\\.)*")', dot)
-    return [re.sub(r"<[^>]*>", " ", label.strip('<>"')) for label in labels]
+    return [re.sub(r"<[^>]*>", " ", label[1:-1]) for label in labels]  # <…> or "…": only the outer pair
 
 
 def english_words(texts: list[str], allowed: set[str] = frozenset()) -> set[str]:
