@@ -4,6 +4,8 @@ display formulas (issue 19). Screenshots of the top of each page go to screensho
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ui.browser import no_exception, screenshot, wait_until_idle
@@ -38,19 +40,36 @@ CUT = """() => {
 }"""
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("name", PAGES)
-def test_nothing_a_user_reads_is_cut_off(chromium, app_url, name, viewport):
+def test_nothing_a_user_reads_is_cut_off(chromium, app_url, name, viewport, language):
+    """In both languages: Korean labels differ in length from the English ones."""
     width, height = VIEWPORTS[viewport]
     context = chromium.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
-        page.goto(f"{app_url}/{PAGES[name]}")
+        link = PAGES[name]
+        page.goto(f"{app_url}/{link}{'&' if '?' in link else '?'}lang={language}")
         wait_until_idle(page, timeout_ms=180_000)
         page.wait_for_selector('[data-testid="stMetric"], .katex-display', timeout=60_000)
         page.wait_for_timeout(1000)  # the last charts' layout
         assert no_exception(page)
         assert page.evaluate(CUT) == []
-        screenshot(page, f"layout-{name}-{viewport}")
+        screenshot(page, f"layout-{name}-{viewport}" + ("-ko" if language == "ko" else ""))
+    finally:
+        context.close()
+
+
+def test_a_korean_browser_opens_the_app_in_korean(chromium, app_url):
+    """Without lang in the link, the browser's language decides; the link then carries it."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 720}, locale="ko-KR")
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/quadratic_regression?epochs=300")
+        wait_until_idle(page, timeout_ms=120_000)
+        assert no_exception(page)
+        page.wait_for_function("() => window.location.search.includes('lang=ko')", timeout=30_000)
+        assert re.search(r"[\uac00-\ud7a3]", page.inner_text("body"))
     finally:
         context.close()

@@ -45,6 +45,13 @@ CSS = """
 }
 /* A walkthrough's graph stands above its Next button: on a 720 px projector both fit on one screen. */
 [class*="st-key-graph_wide_walk_"] svg { max-height: max(560px, 100vh - 180px); }
+/* Korean breaks between words, not inside them ("깊/이" on a phone was the browser's default CJK
+   breaking); a word longer than its line still breaks. English is unaffected. */
+[data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"], [data-testid="stMetricLabel"],
+[data-testid="stCaptionContainer"], button p {
+    word-break: keep-all;
+    overflow-wrap: anywhere;
+}
 /* Display formulas scale with the window, so that their result stays on screen. */
 .katex-display > .katex { font-size: clamp(0.75em, 1.1vw, 1.21em); }
 </style>
