@@ -42,6 +42,8 @@ def readable_texts(at) -> list[str]:
                 continue
             if kind == "vega_lite_chart":
                 texts += _chart_texts(proto)
+            elif kind in ("arrow_data_frame", "dataframe", "table"):
+                texts += _table_texts(proto)
             elif kind == "graphviz_chart":
                 texts += _graph_texts(proto.spec)
             else:
@@ -98,11 +100,34 @@ def _chart_texts(proto) -> list[str]:
     walk(spec)
     import pyarrow as pa
 
+    shown = set(re.findall(r'"field":\s*"([^"]+)"', proto.spec))  # columns an encoding draws (not filters)
     for dataset in proto.datasets:
         table = pa.ipc.open_stream(dataset.data.data).read_all()
-        for column in table.columns:
-            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        for name, column in zip(table.column_names, table.columns):
+            if name in shown and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
                 texts += [value for value in column.to_pylist() if isinstance(value, str)]
+    return texts
+
+
+def _table_texts(proto) -> list[str]:
+    """A dataframe's column titles (its column config's labels, else the Arrow names) and text cells."""
+    import pyarrow as pa
+
+    texts = [proto.placeholder] if proto.placeholder else []
+    labels = {}
+    if proto.columns:
+        for name, config in json.loads(proto.columns).items():
+            if isinstance(config, dict) and isinstance(config.get("label"), str):
+                labels[name] = config["label"]
+            if isinstance(config, dict) and isinstance(config.get("help"), str):
+                texts.append(config["help"])
+    table = pa.ipc.open_stream(proto.arrow_data.data).read_all()
+    for name, column in zip(table.column_names, table.columns):
+        if name.startswith("__index_level"):
+            continue
+        texts.append(labels.get(name, name))
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            texts += [value for value in column.to_pylist() if isinstance(value, str)]
     return texts
 
 
