@@ -60,7 +60,7 @@ def _walk(node):
 
 SKIPPED_FIELDS = {"id", "form_id", "key", "url", "spec", "data", "icon", "type", "element_id", "deferred_file_id",
                   "file_name", "mime", "language", "default", "theme",
-                  "selection_mode", "style", "width", "height", "format", "block_type", "avatar"}
+                  "selection_mode", "style", "width", "height", "format", "block_type", "avatar", "divider"}
 
 
 def _proto_strings(proto) -> list[str]:

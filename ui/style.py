@@ -48,7 +48,7 @@ CSS = """
 /* Korean breaks between words, not inside them ("깊/이" on a phone was the browser's default CJK
    breaking); a word longer than its line still breaks. English is unaffected. */
 [data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"], [data-testid="stMetricLabel"],
-[data-testid="stCaptionContainer"], button p {
+[data-testid="stCaptionContainer"], [data-testid="stHeading"], button p {
     word-break: keep-all;
     overflow-wrap: anywhere;
 }
