@@ -248,9 +248,11 @@ class XorRunView:
             st.session_state[HIDDEN_KEY] = choice
             return
         columns = self.hidden_pickers.columns(3)
+        # Formatted here, in the script run's language (a format_func may be called from elsewhere).
+        layer_names = [ngettext("{layer} ({n} unit)", "{layer} ({n} units)", width, layer=i + 1, n=width)
+                       for i, width in enumerate(widths)]
         layer = columns[0].selectbox(_("Hidden layer"), range(depth), index=choice.layer, key="xor.hidden_layer",
-                                     format_func=lambda i: ngettext("{layer} ({n} unit)", "{layer} ({n} units)",
-                                                                    widths[i], layer=i + 1, n=widths[i]))
+                                     format_func=layer_names.__getitem__)
         names = [f"h{layer + 1}_{i + 1}" for i in range(widths[layer])]
         unit_a = min(choice.units[0], widths[layer] - 1)
         unit_b = min(choice.units[1], widths[layer] - 1)
