@@ -136,7 +136,7 @@ def test_e1_in_korean_trained_replayed_and_swept():
     at = open_page(SHORT, "ko")
     texts = assert_korean(at)
     assert at.title[0].value == "퍼셉트론과 XOR"
-    assert any("다층 퍼셉트론" in m.value for m in at.markdown)
+    assert any("다층 퍼셉트론**(MLP)은" in m.value for m in at.markdown)
     assert "결정 경계" in chart_titles(at) and "학습 손실 (BCE)" in chart_titles(at)
     assert {m.label for m in at.metric} >= {"손실", "정확도", "에폭", "시간"}
     assert any("클래스 0" in text for text in texts)  # the legend and the points' data
