@@ -12,6 +12,7 @@ import streamlit as st
 from lessons.xor.analysis import lesson
 from lessons.xor.run_view import XorRunView
 from lessons.xor.sweep import classification_panel
+from mlp_core.i18n import _
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
 from ui.live import show_run
@@ -30,9 +31,9 @@ CONTROLS = PageControls(
 
 
 ensure_entrypoint()
-st.title("Perceptron & XOR")
+st.title(_("Perceptron & XOR"))
 with st.sidebar:
-    st.header("Settings")
+    st.header(_("Settings"))
     config = config_ui(CONTROLS)
 show_url_notices(CONTROLS)
 st.markdown(lesson(config))
@@ -43,10 +44,10 @@ with view.status_slot:
 
 if result is not None:
     view.finish(result)
-    if st.toggle("Seed sweep: train this architecture from 100 seeds at once", key="xor.show_sweep"):
-        st.markdown("One run says whether *this* seed learned. The same settings from seeds 0–99, trained "
-                    "together in one batched run, say **how often** this architecture learns the gate — the "
-                    "2-2-1 net sits on the ln 2 plateau for a fair share of seeds.")
+    if st.toggle(_("Seed sweep: train this architecture from 100 seeds at once"), key="xor.show_sweep"):
+        st.markdown(_("One run says whether *this* seed learned. The same settings from seeds 0–99, trained "
+                      "together in one batched run, say **how often** this architecture learns the gate — the "
+                      "2-2-1 net sits on the ln 2 plateau for a fair share of seeds."))
         classification_panel(config, CONTROLS)
     widths = "-".join(map(str, (2, *config.model.hidden_widths, 1)))
     export_panel(result, f"{config.data.gate}_{widths}")

@@ -29,6 +29,7 @@ import torch
 from mlp_core.components import ACTIVATIONS
 from mlp_core.config import Config
 from mlp_core.data import Dataset
+from mlp_core.i18n import N_, _, ngettext
 from mlp_core.model import activation_module
 from mlp_core.printout import THRESHOLD
 from mlp_core.trainer import Snapshot
@@ -192,8 +193,8 @@ def hidden_space(weights: Weights, config: Config, inputs, layer: int = -1,
     points = values[:, [i, j]]
     bounds = tuple(_axis_bounds(axis, config.model.activation) for axis in points.T)
     names = node_names(weights)[index + 1]
-    line, exact, note = None, False, ("Later layers bend the decision boundary, so it is no straight "
-                                      "line in this plane; choose the last hidden layer to see it.")
+    line, exact, note = None, False, _("Later layers bend the decision boundary, so it is no straight "
+                                       "line in this plane; choose the last hidden layer to see it.")
     if index == len(hidden) - 1:
         line, exact, note = _output_line(weights[-1], values, (i, j), config.model.output_activation, bounds)
     return HiddenSpace(index + 1, (i, j), (names[i], names[j]), points, activations[-1][:, 0],
@@ -210,13 +211,15 @@ def _output_line(output_layer: tuple[np.ndarray, np.ndarray], values: np.ndarray
     rest = float(W[0, others] @ values[:, others].mean(axis=0)) if others else 0.0
     line = _clip_line(W[0, i], W[0, j], ACTIVATION_FORMULAS[output_activation][1] - b[0] - rest, *bounds)
     if others:
-        note = (f"Approximate: the output also depends on {len(others)} other unit(s) of this layer, "
-                "held here at their mean over the data.")
+        note = ngettext("Approximate: the output also depends on {n} other unit of this layer, held here at "
+                        "its mean over the data.",
+                        "Approximate: the output also depends on {n} other units of this layer, held here at "
+                        "their mean over the data.", len(others), n=len(others))
     else:
-        note = ("The output unit's decision line: the output is exactly 0.5 on it, and class 1 lies on "
-                "the side its weights point to.")
+        note = _("The output unit's decision line: the output is exactly 0.5 on it, and class 1 lies on "
+                 "the side its weights point to.")
     if line is None:
-        note += " The line does not cross this view."
+        note += " " + _("The line does not cross this view.")
     return line, not others, note
 
 
@@ -363,24 +366,27 @@ def snapshot_accuracy(snapshot: Snapshot, config: Config, dataset: Dataset) -> f
 
 # --- what a configuration shows ------------------------------------------------------------
 
-WHY = {
-    "xor": "**No straight line can separate XOR**: a line w₁x₁ + w₂x₂ + b = 0 with (0,1) and (1,0) on the "
-           "class-1 side (w₂ + b > 0, w₁ + b > 0) and (0,0) on the other (b < 0) has w₁ + w₂ + b > −b > 0, "
-           "so (1,1) lands on the class-1 side too. The best a line can do is 3 of 4 points (0.75); trained "
-           "with BCE it settles for ŷ = 0.5 everywhere, a loss of ln 2 ≈ 0.693.",
-    "and": "**AND is linearly separable**: one line cuts (1,1) off from the other three corners, and the "
-           "perceptron finds it.",
-    "or": "**OR is linearly separable**: one line cuts (0,0) off from the other three corners, and the "
-          "perceptron finds it.",
+WHY = {  # marked for the catalogs; lesson() translates them where they are shown
+    "xor": N_("**No straight line can separate XOR**: a line w₁x₁ + w₂x₂ + b = 0 with (0,1) and (1,0) on the "
+              "class-1 side (w₂ + b > 0, w₁ + b > 0) and (0,0) on the other (b < 0) has w₁ + w₂ + b > −b > 0, "
+              "so (1,1) lands on the class-1 side too. The best a line can do is 3 of 4 points (0.75); trained "
+              "with BCE it settles for ŷ = 0.5 everywhere, a loss of ln 2 ≈ 0.693."),
+    "and": N_("**AND is linearly separable**: one line cuts (1,1) off from the other three corners, and the "
+              "perceptron finds it."),
+    "or": N_("**OR is linearly separable**: one line cuts (0,0) off from the other three corners, and the "
+             "perceptron finds it."),
 }
 
 
 def lesson(config) -> str:
-    """One sentence on what this configuration shows."""
+    """One sentence on what this configuration shows, in the reader's language."""
     if config.model.depth == 0:
-        return WHY[config.data.gate]
+        return _(WHY[config.data.gate])
     widths = "-".join(str(w) for w in (2, *config.model.hidden_widths, 1))
-    layers = "its hidden layer maps" if config.model.depth == 1 else "its hidden layers map"
-    return (f"**The MLP {widths}** bends the boundary: {layers} the four corners to new points "
-            f"where one line does separate the classes — see *Hidden space* below. Trained by "
-            f"backpropagation, it often sits on the ln 2 plateau before it finds that map.")
+    return ngettext("**The MLP {widths}** bends the boundary: its hidden layer maps the four corners to new "
+                    "points where one line does separate the classes — see *Hidden space* below. Trained by "
+                    "backpropagation, it often sits on the ln 2 plateau before it finds that map.",
+                    "**The MLP {widths}** bends the boundary: its hidden layers map the four corners to new "
+                    "points where one line does separate the classes — see *Hidden space* below. Trained by "
+                    "backpropagation, it often sits on the ln 2 plateau before it finds that map.",
+                    config.model.depth, widths=widths)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlp_core.config import Config
+from mlp_core.i18n import _
 from ui import graphviz as dot
 from ui.theme import NEGATIVE, POSITIVE
 
@@ -97,10 +98,12 @@ def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
 def _node_dot(node: Node) -> str:
     """One node statement: inputs show their name, neurons also their bias (border = bias sign)."""
     if node.bias is None:
-        return dot.node(dot.quote(node.name), {"label": node.name, "tooltip": f"input {node.name}"})
+        return dot.node(dot.quote(node.name), {"label": node.name, "tooltip": _("input {name}", name=node.name)})
     return dot.node(dot.quote(node.name), {"label": f"{node.name}\\nb={node.bias:.2f}",
                                 "color": POSITIVE if node.bias >= 0 else NEGATIVE,
-                                "tooltip": f"{node.name}: {node.activation}(Σ w·in + b), b = {node.bias:.6g}"})
+                                "tooltip": _("{name}: {activation}(Σ w·in + b), b = {bias:.6g}",
+                                                           name=node.name, activation=node.activation,
+                                                           bias=node.bias)})
 
 
 def weights_table(weights: Weights) -> list[dict]:

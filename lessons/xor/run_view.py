@@ -17,6 +17,7 @@ import streamlit as st
 
 from mlp_core import Config, RunResult, Snapshot
 from mlp_core.data import dataset_for
+from mlp_core.i18n import N_, _, ngettext
 from mlp_core.printout import lecture_printout, live_printout
 from ui import charts
 from ui.derived import once, per_config, shared_cache
@@ -30,6 +31,9 @@ from .views import HiddenChoice, corner_outputs
 MAX_LIVE_DIAGRAM_EDGES = 300  # 2-10-10-10-1 has 230; the browser lays out the graph on every redraw
 MAX_DIAGRAM_EDGES = 1200  # beyond this the drawing is a grey blur and slow to lay out
 HIDDEN_KEY = "xor._hidden_choice"  # survives runs in which the pickers are not drawn (while training)
+# The weights table's columns (lessons/xor/diagram.py names them in English), as the reader reads them.
+WEIGHT_COLUMNS = {"layer": N_("layer"), "parameter": N_("parameter"), "from": N_("from"), "to": N_("to"),
+                  "weight": N_("value")}
 
 
 class XorRunView:
@@ -60,12 +64,12 @@ class XorRunView:
         self.metric_slots = [Slot(column) for column in st.columns(4)]  # each metric replaced in place
         self.status_slot = st.container()
         diagram_column, hidden_column = st.columns([1, 1], gap="medium")
-        diagram_column.subheader("Network diagram")
+        diagram_column.subheader(_("Network diagram"))
         self.diagram_area, self.diagram_caption = Slot(diagram_column), Slot(diagram_column)
-        hidden_column.subheader("Hidden space")
+        hidden_column.subheader(_("Hidden space"))
         self.hidden_pickers = hidden_column.container()
         self.hidden_area, self.hidden_caption = Slot(hidden_column.container(key="xor-hidden")), Slot(hidden_column)
-        st.subheader("The lecture's printout")
+        st.subheader(_("The lecture's printout"))
         printout_column, table_column = st.columns([1, 1], gap="medium")
         self.printout_area = Slot(printout_column)
         self.table_area, self.table_caption = Slot(table_column), Slot(table_column)
@@ -109,13 +113,17 @@ class XorRunView:
             accuracy_values, "accuracy", lambda: charts.arrow_bytes(views.accuracy_frame(accuracy_epochs,
                                                                                         accuracy_values))))
         if snapshot is not None and views.output_spread(snapshot) < views.UNDECIDED:
-            who = "the perceptron has given up on a line" if self.depth == 0 else "the network has not decided yet"
-            self.boundary_caption.caption(f"The output is 0.5 (white) everywhere: {who} — the ln 2 loss. Its 0.5 "
-                                          "level (dashed) is wherever rounding puts it.")
+            self.boundary_caption.caption(
+                _("The output is 0.5 (white) everywhere: the perceptron has given up on a line — the ln 2 loss. "
+                  "Its 0.5 level (dashed) is wherever rounding puts it.") if self.depth == 0 else
+                _("The output is 0.5 (white) everywhere: the network has not decided yet — the ln 2 loss. "
+                  "Its 0.5 level (dashed) is wherever rounding puts it."))
         else:
             self.boundary_caption.caption(
-                "Red: ŷ near 0 (class 0), blue: ŷ near 1 (class 1). Black: where ŷ = 0.5 — "
-                + ("the perceptron's line." if self.depth == 0 else "the network's decision boundary."))
+                _("Red: ŷ near 0 (class 0), blue: ŷ near 1 (class 1). Black: where ŷ = 0.5 — the perceptron's "
+                  "line.") if self.depth == 0 else
+                _("Red: ŷ near 0 (class 0), blue: ŷ near 1 (class 1). Black: where ŷ = 0.5 — the network's "
+                  "decision boundary."))
 
     def draw_anatomy(self, snapshot, live: bool = False) -> None:
         """The diagram and the hidden space for one snapshot's weights."""
@@ -123,34 +131,36 @@ class XorRunView:
             return
         diagram = once(snapshot, "diagram", lambda: network_diagram(snapshot.weights, self.config))
         if len(diagram.edges) > MAX_DIAGRAM_EDGES:
-            self.diagram_area.info(f"{len(diagram.edges):,} connections are too many to draw legibly; the weights "
-                                   f"table below lists them all. Narrow the layers to see the diagram.")
+            self.diagram_area.info(_("{n:,} connections are too many to draw legibly; the weights table below "
+                                     "lists them all. Narrow the layers to see the diagram.", n=len(diagram.edges)))
         elif live and len(diagram.edges) > MAX_LIVE_DIAGRAM_EDGES:
-            self.diagram_area.info("The diagram of this network is drawn when training ends (laying out "
-                                   f"{len(diagram.edges):,} connections several times a second would slow the "
-                                   "browser).")
+            self.diagram_area.info(_("The diagram of this network is drawn when training ends (laying out {n:,} "
+                                     "connections several times a second would slow the browser).",
+                                     n=len(diagram.edges)))
         else:
             self.diagram_area.graphviz_chart(once(snapshot, "dot", lambda: network_dot(diagram)), width="stretch")
-            self.diagram_caption.caption("Blue: positive weight, red: negative; thicker = larger |w|. Each neuron "
-                                         "shows its bias b. Hover a connection or a neuron for its exact value.")
+            self.diagram_caption.caption(_("Blue: positive weight, red: negative; thicker = larger |w|. Each neuron "
+                                           "shows its bias b. Hover a connection or a neuron for its exact value."))
         self.draw_hidden_space(snapshot)
 
     def draw_hidden_space(self, snapshot) -> None:
         choice = self.hidden_choice()
         if choice is None:
-            self.hidden_area.info("A single-layer perceptron has no hidden layer: its only picture is the input "
-                                  "square above, and its only boundary a straight line. Add a hidden layer "
-                                  "(depth ≥ 1) to see the inputs mapped to a space where a line can separate XOR.")
+            self.hidden_area.info(_("A single-layer perceptron has no hidden layer: its only picture is the input "
+                                    "square above, and its only boundary a straight line. Add a hidden layer "
+                                    "(depth ≥ 1) to see the inputs mapped to a space where a line can separate "
+                                    "XOR."))
             return
         if self.config.model.hidden_widths[choice.layer] < 2:
-            self.hidden_area.info("This hidden layer has a single unit: it maps the data onto a line, not a plane. "
-                                  "Use width 2 or more to see the hidden space.")
+            self.hidden_area.info(_("This hidden layer has a single unit: it maps the data onto a line, not a "
+                                    "plane. Use width 2 or more to see the hidden space."))
             return
         space, frames = once(snapshot, ("hidden", choice), lambda: self._hidden(snapshot, choice))
         spec = views.hidden_spec(space.axis_names, views.point_size(self.config.n_points))
         charts.render(self.hidden_area, spec, **frames)
-        self.hidden_caption.caption(f"Each input (x1, x2) placed at its values on {space.axis_names[0]} and "
-                                    f"{space.axis_names[1]}; shading is the output ŷ. {space.note}")
+        self.hidden_caption.caption(_("Each input (x1, x2) placed at its values on {a} and {b}; shading is the "
+                                      "output ŷ. {note}", a=space.axis_names[0], b=space.axis_names[1],
+                                      note=space.note))
 
     def _hidden(self, snapshot, choice: HiddenChoice):
         space, frames = views.hidden_frames(snapshot.weights, self.config, self.dataset, choice)
@@ -160,10 +170,10 @@ class XorRunView:
                      seconds: float | None) -> None:
         plateau = loss is not None and abs(loss - LN2) < 0.005
         slots = self.metric_slots
-        slots[0].metric("Loss", "–" if loss is None else f"{loss:.4f}" + (" ≈ ln 2" if plateau else ""))
-        slots[1].metric("Accuracy", "–" if accuracy is None else f"{accuracy:.2f}")
-        slots[2].metric("Epoch", f"{epoch:,} / {epochs:,}")
-        slots[3].metric("Time", "training…" if seconds is None else f"{seconds:.1f} s")
+        slots[0].metric(_("Loss"), "–" if loss is None else f"{loss:.4f}" + (" ≈ ln 2" if plateau else ""))
+        slots[1].metric(_("Accuracy"), "–" if accuracy is None else f"{accuracy:.2f}")
+        slots[2].metric(_("Epoch"), f"{epoch:,} / {epochs:,}")
+        slots[3].metric(_("Time"), _("training…") if seconds is None else _("{seconds:.1f} s", seconds=seconds))
 
     def hidden_choice(self) -> HiddenChoice | None:
         """The hidden plane to show: the user's last pick if it fits this network, else the last layer."""
@@ -177,7 +187,8 @@ class XorRunView:
 
     def finish(self, result: RunResult) -> Snapshot | None:
         """The finished run at the replayed epoch, with its widgets; returns the snapshot shown."""
-        self.log_slot.toggle("Loss on a log scale", key="xor.log_scale", help="Shows the slow fall after the plateau.")
+        self.log_slot.toggle(_("Loss on a log scale"), key="xor.log_scale",
+                             help=_("Shows the slow fall after the plateau."))
         snapshot = None
         if result.snapshots:
             self.hidden_pickers_ui()
@@ -195,11 +206,18 @@ class XorRunView:
                               self.config.training.epochs, result.seconds)
         self.show_printout(result, None if at_end else snapshot)
         if snapshot is not None:
-            with st.expander(f"Weights and biases at epoch {snapshot.epoch:,} (table)"):
-                st.dataframe(once(snapshot, "weights table", lambda: pd.DataFrame(weights_table(snapshot.weights))),
+            with st.expander(_("Weights and biases at epoch {epoch:,} (table)", epoch=snapshot.epoch)):
+                st.dataframe(once(snapshot, "weights table", lambda: self._weights_table(snapshot)),
                              hide_index=True, width="stretch",
-                             column_config={"weight": st.column_config.NumberColumn("value", format="%.5f")})
+                             column_config={_("value"): st.column_config.NumberColumn(format="%.5f")})
         return snapshot
+
+    @staticmethod
+    def _weights_table(snapshot: Snapshot) -> pd.DataFrame:
+        """The weights table with its columns and its bias rows in the reader's language."""
+        table = pd.DataFrame(weights_table(snapshot.weights))
+        table["from"] = table["from"].replace({"bias": _("bias")})
+        return table.rename(columns={name: _(label) for name, label in WEIGHT_COLUMNS.items()})
 
     def replay_ui(self, result: RunResult) -> Snapshot:
         """The replay slider over the saved snapshots; returns the chosen snapshot."""
@@ -212,12 +230,14 @@ class XorRunView:
         slider_column, button_column = self.replay_slot.columns([4, 1], vertical_alignment="bottom")
         if exit_epoch is not None:
             nearest = min(epochs, key=lambda e: abs(e - exit_epoch))
-            button_column.button(f"Jump to epoch {nearest:,}", key="xor.jump", width="stretch",
-                                 help=f"The loss leaves the ln 2 plateau at epoch {exit_epoch:,}: the snapshot "
-                                      f"nearest to it.", on_click=lambda: state.update({"xor.replay": nearest}))
-        slider_column.select_slider("Replay: show the network at epoch", epochs, key="xor.replay",
-                                    format_func=lambda e: f"{e:,}", help="About 50 snapshots saved over the run: "
-                                    "the boundary, the diagram and the hidden space redraw at the chosen epoch.")
+            button_column.button(_("Jump to epoch {epoch:,}", epoch=nearest), key="xor.jump", width="stretch",
+                                 help=_("The loss leaves the ln 2 plateau at epoch {epoch:,}: the snapshot nearest "
+                                        "to it.", epoch=exit_epoch),
+                                 on_click=lambda: state.update({"xor.replay": nearest}))
+        slider_column.select_slider(_("Replay: show the network at epoch"), epochs, key="xor.replay",
+                                    format_func=lambda e: f"{e:,}",
+                                    help=_("About 50 snapshots saved over the run: the boundary, the diagram and "
+                                           "the hidden space redraw at the chosen epoch."))
         return next(s for s in result.snapshots if s.epoch == state["xor.replay"])
 
     def hidden_pickers_ui(self) -> None:
@@ -228,16 +248,19 @@ class XorRunView:
             st.session_state[HIDDEN_KEY] = choice
             return
         columns = self.hidden_pickers.columns(3)
-        layer = columns[0].selectbox("Hidden layer", range(depth), index=choice.layer, key="xor.hidden_layer",
-                                     format_func=lambda i: f"{i + 1} ({widths[i]} units)")
+        # Formatted here, in the script run's language (a format_func may be called from elsewhere).
+        layer_names = [ngettext("{layer} ({n} unit)", "{layer} ({n} units)", width, layer=i + 1, n=width)
+                       for i, width in enumerate(widths)]
+        layer = columns[0].selectbox(_("Hidden layer"), range(depth), index=choice.layer, key="xor.hidden_layer",
+                                     format_func=layer_names.__getitem__)
         names = [f"h{layer + 1}_{i + 1}" for i in range(widths[layer])]
         unit_a = min(choice.units[0], widths[layer] - 1)
         unit_b = min(choice.units[1], widths[layer] - 1)
-        a = columns[1].selectbox("Horizontal unit", range(widths[layer]), index=unit_a,
+        a = columns[1].selectbox(_("Horizontal unit"), range(widths[layer]), index=unit_a,
                                  format_func=names.__getitem__, key=f"xor.unit_a.{layer}")
         if unit_b == a:
             unit_b = (a + 1) % widths[layer]
-        b = columns[2].selectbox("Vertical unit", range(widths[layer]), index=unit_b, format_func=names.__getitem__,
+        b = columns[2].selectbox(_("Vertical unit"), range(widths[layer]), index=unit_b, format_func=names.__getitem__,
                                  key=f"xor.unit_b.{layer}")
         st.session_state[HIDDEN_KEY] = HiddenChoice(layer, (a, b))
 
@@ -254,17 +277,18 @@ class XorRunView:
         if snapshot is None or snapshot.epoch == result.snapshots[-1].epoch:
             return
         accuracy = self.accuracy_of(snapshot)
-        self.replay_slot.caption(f"Showing the network after **{snapshot.epoch:,}** of {len(result.losses):,} "
-                                 f"updates: loss {self.loss_at(result, snapshot.epoch):.4f}, accuracy "
-                                 f"{accuracy:.2f} (the dotted line on the charts). The metrics and the table below "
-                                 "are this network's; the printout is the whole run's.")
+        self.replay_slot.caption(_("Showing the network after **{epoch:,}** of {updates:,} updates: loss "
+                                   "{loss:.4f}, accuracy {accuracy:.2f} (the dotted line on the charts). The "
+                                   "metrics and the table below are this network's; the printout is the whole "
+                                   "run's.", epoch=snapshot.epoch, updates=len(result.losses),
+                                   loss=self.loss_at(result, snapshot.epoch), accuracy=accuracy))
 
     def _hypothesis_table(self, printout, replayed: Snapshot | None) -> pd.DataFrame:
         inputs = self.dataset.inputs.numpy()
         hypothesis = printout.hypothesis if replayed is None else \
             layer_activations(replayed.weights, self.config, inputs)[-1][:, 0]
-        return pd.DataFrame({"x1": inputs[:, 0], "x2": inputs[:, 1], "Y (target)": printout.targets,
-                             "Hypothesis ŷ": hypothesis, "Predicted (ŷ > 0.5)": (hypothesis > 0.5).astype(float)})
+        return pd.DataFrame({"x1": inputs[:, 0], "x2": inputs[:, 1], _("Y (target)"): printout.targets,
+                             _("Hypothesis ŷ"): hypothesis, _("Predicted (ŷ > 0.5)"): (hypothesis > 0.5).astype(float)})
 
     def show_printout(self, result: RunResult, replayed: Snapshot | None = None) -> None:
         """The lecture script's output for this run, and its hypothesis as a table (of the replayed
@@ -273,23 +297,24 @@ class XorRunView:
         self.printout_area.code(once(result, "printout text", printout.text), language=None, height=320)
         if printout.hypothesis is not None and printout.show_points:
             table = once(replayed or result, "hypothesis table", lambda: self._hypothesis_table(printout, replayed))
-            caption = (f"**Accuracy: {printout.accuracy}** — the script's last line. Every 100th loss is on the "
-                       f"left, as the lecture's script prints it.")
+            caption = _("**Accuracy: {accuracy}** — the script's last line. Every 100th loss is on the left, as "
+                        "the lecture's script prints it.", accuracy=printout.accuracy)
             if replayed is not None:
-                caption = (f"The table: the network after **{replayed.epoch:,}** updates (the replay). "
-                           f"The script's last line, for the trained network: Accuracy: {printout.accuracy}.")
+                caption = _("The table: the network after **{epoch:,}** updates (the replay). The script's last "
+                            "line, for the trained network: Accuracy: {accuracy}.", epoch=replayed.epoch,
+                            accuracy=printout.accuracy)
         elif printout.accuracy is not None:
             shown = replayed or result.snapshots[-1]
             table = once(shown, "corner table", lambda: corner_outputs(shown.weights, self.config))
-            caption = (f"**Accuracy on the {self.config.n_points} noisy points: {printout.accuracy:.4g}**. The "
-                       f"script prints no hypothesis for so many points; the table shows the trained net at the "
-                       f"four exact corners.")
+            caption = _("**Accuracy on the {n} noisy points: {accuracy:.4g}**. The script prints no hypothesis "
+                        "for so many points; the table shows the trained net at the four exact corners.",
+                        n=self.config.n_points, accuracy=printout.accuracy)
         else:
-            table, caption = None, "Training diverged: there is no trained network to print a hypothesis for."
+            table, caption = None, _("Training diverged: there is no trained network to print a hypothesis for.")
         if table is not None:
             self.table_area.dataframe(table, hide_index=True, width="stretch",
                                       column_config={c: st.column_config.NumberColumn(format="%.4f")
-                                                     for c in ("Hypothesis ŷ", "output ŷ")})
+                                                     for c in (_("Hypothesis ŷ"), _("output ŷ"))})
         self.table_caption.markdown(caption)
 
 

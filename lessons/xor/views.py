@@ -39,18 +39,29 @@ from .analysis import (
     perceptron_line,
 )
 from mlp_core.data import CORNERS, TRUTH_TABLES
+from mlp_core.i18n import N_, _
 
-CLASS_NAMES = ("class 0", "class 1")
+CLASS_NAMES = (N_("class 0"), N_("class 1"))  # in the reader's language where shown: class_names()
 SEGMENT_COLUMNS = ["a1", "a2", "b1", "b2"]  # a segment from (a1, a2) to (b1, b2)
 
 
+def class_names() -> list[str]:
+    """The two classes' names in the reader's language (the legend's domain and the points' data)."""
+    return [_(name) for name in CLASS_NAMES]
+
+
 def _class_names(targets: np.ndarray) -> list[str]:
-    return [CLASS_NAMES[int(t > 0.5)] for t in np.asarray(targets).ravel()]
+    names = class_names()
+    return [names[int(t > 0.5)] for t in np.asarray(targets).ravel()]
 
 
 def _class_fill() -> alt.Fill:
-    return alt.Fill("class:N", title="label", scale=alt.Scale(domain=list(CLASS_NAMES), range=list(theme.CLASS_COLORS)),
+    return alt.Fill("class:N", title=_("label"), scale=alt.Scale(domain=class_names(), range=list(theme.CLASS_COLORS)),
                     legend=alt.Legend(orient="right", symbolSize=160, symbolStrokeColor=theme.TRUTH))
+
+
+def _class_tooltip() -> alt.Tooltip:
+    return alt.Tooltip("class:N", title=_("class"))
 
 
 def _output_color(title: str) -> alt.Color:
@@ -85,23 +96,24 @@ def segment_frame(segments) -> pd.DataFrame:
 # --- the decision boundary ------------------------------------------------------------------
 
 @shared_cache(maxsize=32)
-def boundary_spec(domain: tuple[float, float], point_size: int, title: str = "Decision boundary") -> dict:
+def boundary_spec(domain: tuple[float, float], point_size: int, title: str | None = None) -> dict:
     """Heatmap of the output (red 0 → blue 1), the 0.5 line in black, the data in class colours."""
+    title = _("Decision boundary") if title is None else title
     scale = alt.Scale(domain=list(domain), nice=False)
     cells = alt.Chart(alt.NamedData("cells")).mark_rect(opacity=1).encode(
         x=alt.X("x1_low:Q", title="x1", scale=scale), x2="x1_high:Q",
         y=alt.Y("x2_low:Q", title="x2", scale=scale), y2="x2_high:Q",
-        color=_output_color("output ŷ"),
+        color=_output_color(_("output ŷ")),
         tooltip=[alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f"),
                  alt.Tooltip("output:Q", title="ŷ", format=".3f")])
     points = alt.Chart(alt.NamedData("points")).mark_point(
         filled=True, size=point_size, opacity=1, stroke=theme.TRUTH, strokeWidth=2 if point_size > 100 else 0.8,
         shape="circle").encode(
         x=alt.X("x1:Q", scale=scale), y=alt.Y("x2:Q", scale=scale), fill=_class_fill(),
-        tooltip=[alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f"), "class:N"])
+        tooltip=[alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f"), _class_tooltip()])
     undecided = _segments("undecided", 2, strokeDash=[8, 6], opacity=0.6)
     chart = alt.layer(cells, _segments("contour"), undecided, points).properties(
-        title=alt.TitleParams(title, subtitle="the network's output ŷ over the inputs"))  # fits at 1280 px
+        title=alt.TitleParams(title, subtitle=_("the network's output ŷ over the inputs")))  # fits at 1280 px
     return square(charts.style(chart).to_dict())
 
 
@@ -197,7 +209,7 @@ def _marker_layer(dataset: str = "marker") -> dict:
 @shared_cache(maxsize=32)
 def xor_loss_spec(epochs: int, log_scale: bool = False, height: int = 270) -> dict:
     """`charts.loss_spec` with one more layer: the replayed epoch (dataset 'marker')."""
-    spec = copy.deepcopy(charts.loss_spec(epochs, log_scale, height, "Training loss (BCE)"))
+    spec = copy.deepcopy(charts.loss_spec(epochs, log_scale, height, _("Training loss (BCE)")))
     for layer in spec["layer"]:
         if layer["mark"]["type"] == "text":  # the ln 2 label under its line, off the plateau's curve
             layer["mark"].update(baseline="top", dy=6)
@@ -207,27 +219,28 @@ def xor_loss_spec(epochs: int, log_scale: bool = False, height: int = 270) -> di
 
 def loss_references() -> pd.DataFrame:
     """The ln 2 plateau line of the loss chart."""
-    return charts.reference_frame((LN2, "ln 2 ≈ 0.693: output 0.5 everywhere"))
+    return charts.reference_frame((LN2, _("ln 2 ≈ 0.693: output 0.5 everywhere")))
 
 
 @shared_cache(maxsize=32)
 def accuracy_spec(epochs: int, show_ceiling: bool, height: int = 220) -> dict:
     """Accuracy over the epochs (dataset 'accuracy'), 0.75 marked for XOR, and the replayed epoch."""
-    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, max(epochs, 1)], nice=False))
+    x = alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(domain=[0, max(epochs, 1)], nice=False))
     line = alt.Chart(alt.NamedData("accuracy")).mark_line(color=theme.ACCENT, strokeWidth=2.5,
                                                           interpolate="step-after").encode(
-        x=x, y=alt.Y("accuracy:Q", title="accuracy", scale=alt.Scale(domain=[0, 1.05], nice=False),
+        x=x, y=alt.Y("accuracy:Q", title=_("accuracy"), scale=alt.Scale(domain=[0, 1.05], nice=False),
                      axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1], format=".2f")),
-        tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("accuracy:Q", format=".3f")])
+        tooltip=[alt.Tooltip("epoch:Q", title=_("epoch"), format=","),
+                 alt.Tooltip("accuracy:Q", title=_("accuracy"), format=".3f")])
     layers = [line]
     if show_ceiling:
-        ceiling = pd.DataFrame({"value": [PERCEPTRON_CEILING], "label": ["0.75: the best a line can do on XOR"]})
+        ceiling = pd.DataFrame({"value": [PERCEPTRON_CEILING], "label": [_("0.75: the best a line can do on XOR")]})
         layers += [alt.Chart(ceiling).mark_rule(color=theme.REFERENCE, strokeDash=[6, 4], strokeWidth=2).encode(
                        y="value:Q"),
                    alt.Chart(ceiling).mark_text(color=theme.REFERENCE, align="left", baseline="bottom", dx=6, dy=-4,
                                                 fontSize=theme.FONT_SIZE - 1).encode(
                        y="value:Q", x=alt.value(0), text="label:N")]
-    spec = charts.style(alt.layer(*layers).properties(title="Accuracy (output > 0.5 is class 1)"), height).to_dict()
+    spec = charts.style(alt.layer(*layers).properties(title=_("Accuracy (output > 0.5 is class 1)")), height).to_dict()
     spec["layer"].append(_marker_layer())
     return spec
 
@@ -273,17 +286,17 @@ def hidden_spec(axis_names: tuple[str, str], point_size: int) -> dict:
     x_scale, y_scale = alt.Scale(zero=False, nice=False), alt.Scale(zero=False, nice=False)
     a, b = axis_names
     cells = alt.Chart(alt.NamedData("cells")).mark_rect(opacity=1).encode(
-        x=alt.X("h_a_low:Q", title=f"{a} (hidden unit value)", scale=x_scale), x2="h_a_high:Q",
+        x=alt.X("h_a_low:Q", title=_("{unit} (hidden unit value)", unit=a), scale=x_scale), x2="h_a_high:Q",
         y=alt.Y("h_b_low:Q", title=f"{b}", scale=y_scale), y2="h_b_high:Q",
-        color=_output_color("output ŷ"))
+        color=_output_color(_("output ŷ")))
     points = alt.Chart(alt.NamedData("points")).mark_point(
         filled=True, size=point_size, opacity=0.95, stroke=theme.TRUTH, strokeWidth=2 if point_size > 100 else 0.8,
         shape="circle").encode(
         x=alt.X("h_a:Q", scale=x_scale), y=alt.Y("h_b:Q", scale=y_scale),
         fill=_class_fill(),
-        tooltip=[alt.Tooltip("input:N", title="input (x1, x2)"), alt.Tooltip("h_a:Q", title=a, format=".3f"),
+        tooltip=[alt.Tooltip("input:N", title=_("input (x1, x2)")), alt.Tooltip("h_a:Q", title=a, format=".3f"),
                  alt.Tooltip("h_b:Q", title=b, format=".3f"), alt.Tooltip("output:Q", title="ŷ", format=".3f"),
-                 "class:N"])
+                 _class_tooltip()])
     labels = [alt.Chart(alt.NamedData("labels")).mark_text(
         fontSize=theme.FONT_SIZE, fontWeight="bold", color=theme.TRUTH, align=align, baseline=baseline, lineBreak="\n",
         dx=12 if align == "left" else -12, dy=-12 if baseline == "bottom" else 12).encode(
@@ -405,5 +418,5 @@ def corner_outputs(weights, config: Config) -> pd.DataFrame:
     corners = np.array(CORNERS)
     outputs = layer_activations(weights, config, corners)[-1][:, 0]
     return pd.DataFrame({"x1": corners[:, 0], "x2": corners[:, 1],
-                         "target": TRUTH_TABLES[config.data.gate], "output ŷ": charts.finite(outputs),
-                         "predicted (ŷ > 0.5)": (outputs > 0.5).astype(float)})
+                         _("target"): TRUTH_TABLES[config.data.gate], _("output ŷ"): charts.finite(outputs),
+                         _("predicted (ŷ > 0.5)"): (outputs > 0.5).astype(float)})
