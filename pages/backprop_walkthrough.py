@@ -14,70 +14,71 @@ from lessons.backprop.format import fmt
 from mlp_core.circuits import (
     chain_rule_w2, circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid, circuit_e6, dloss_dw2_finite_difference,
 )
+from mlp_core.i18n import _
 from ui.navigation import ensure_entrypoint
 
 ensure_entrypoint()
 state.load_url_state()
 
 title, toggle = st.columns([4, 1], vertical_alignment="bottom")
-title.title("Backprop walkthrough")
+title.title(_("Backprop walkthrough"))
 with toggle:
     quiz = steps.quiz_toggle_ui()
-st.markdown("Forward values and backward gradients on a computational graph: the chain rule "
-            "node by node, from a three-node circuit up to one weight of a real network and a "
-            "training loop written by hand. Every gradient is checked against PyTorch.")
+st.markdown(_("Forward values and backward gradients on a computational graph: the chain rule "
+              "node by node, from a three-node circuit up to one weight of a real network and a "
+              "training loop written by hand. Every gradient is checked against PyTorch."))
 state.url_notice_ui()
 if quiz:
-    st.info("**Quiz mode** — the gradients are hidden. At each backward step in sections 1 and 2, "
-            "type the gradient of the highlighted node and press **Check**, or **Reveal** it.",
+    st.info(_("**Quiz mode** — the gradients are hidden. At each backward step in sections 1 and 2, "
+              "type the gradient of the highlighted node and press **Check**, or **Reveal** it."),
             icon=":material/school:")
 
-st.header("1 · The chain rule on f(x, y, z) = (x + y) · z", divider="orange")
+st.header(_("1 · The chain rule on f(x, y, z) = (x + y) · z"), divider="orange")
 x, y, z = state.number_inputs_ui(("x", "y", "z"), ("x", "y", "z"), step=1.0)
 steps.walkthrough_ui("e4", circuit_e4(x, y, z), quiz)
 code.pytorch_code_ui(code.code_e4(x, y, z))
 
-st.header("2 · A sigmoid neuron, gate by gate", divider="orange")
-st.markdown("f(w, x) = 1 / (1 + exp(−(w0·x0 + w1·x1 + w2))): first as the expanded circuit of "
-            "multiply, add, ×(−1), exp, +1 and 1/x, then as one sigmoid gate.")
+st.header(_("2 · A sigmoid neuron, gate by gate"), divider="orange")
+st.markdown(_("f(w, x) = 1 / (1 + exp(−(w0·x0 + w1·x1 + w2))): first as the expanded circuit of "
+              "multiply, add, ×(−1), exp, +1 and 1/x, then as one sigmoid gate."))
 w0, w1, w2, x0, x1 = state.number_inputs_ui(("w0", "w1", "w2", "x0", "x1"),
                                             ("w0", "w1", "w2", "x0", "x1"), step=0.5)
 steps.walkthrough_ui("e5", circuit_e5_expanded((w0, w1, w2), (x0, x1)), quiz, wide=True)
-st.subheader("The same neuron with one sigmoid gate")
+st.subheader(_("The same neuron with one sigmoid gate"))
 sections.sigmoid_gate_ui(circuit_e5_expanded((w0, w1, w2), (x0, x1)),
                          circuit_e5_sigmoid((w0, w1, w2), (x0, x1)), quiz)
 code.pytorch_code_ui(code.code_e5((w0, w1, w2), (x0, x1)))
 
-st.header("3 · Activation functions and their derivatives", divider="orange")
+st.header(_("3 · Activation functions and their derivatives"), divider="orange")
 chosen, slope = sections.activation_controls_ui()
 if chosen:
     st.altair_chart(sections.activation_chart(chosen, slope), width="stretch")
 else:
-    st.info("Choose at least one activation to draw.")
-st.markdown("**Why we need them:** without an activation, two linear layers collapse into one — "
-            "W₂(W₁x + b₁) + b₂ = (W₂W₁)x + (W₂b₁ + b₂) — so any depth is still a single straight "
-            "line (a plane), which cannot separate XOR. Note σ′ is at most 0.25: every sigmoid "
-            "layer shrinks the gradient at least fourfold, while ReLU passes it on with slope 1.")
+    st.info(_("Choose at least one activation to draw."))
+st.markdown(_("**Why we need them:** without an activation, two linear layers collapse into one — "
+              "W₂(W₁x + b₁) + b₂ = (W₂W₁)x + (W₂b₁ + b₂) — so any depth is still a single straight "
+              "line (a plane), which cannot separate XOR. Note σ′ is at most 0.25: every sigmoid "
+              "layer shrinks the gradient at least fourfold, while ReLU passes it on with slope 1."))
 code.pytorch_code_ui(code.code_activations(slope))
 
-st.header("4 · One weight of a real network", divider="orange")
-st.markdown("ŷ = w3·σ(w2·σ(w1·x + b1) + b2) + b3 with loss L = (ŷ − t)². With "
-            "H2_in = w2·σ(w1·x + b1) + b2, the chain rule gives ∂L/∂w2 as a product of four factors.")
+st.header(_("4 · One weight of a real network"), divider="orange")
+st.markdown(_("ŷ = w3·σ(w2·σ(w1·x + b1) + b2) + b3 with loss L = (ŷ − t)². With "
+              "H2_in = w2·σ(w1·x + b1) + b2, the chain rule gives ∂L/∂w2 as a product of four factors."))
 sliders, factors = st.columns([2, 5], gap="large")
 with sliders:
     network = state.sliders_ui([f"net_{k}" for k in analysis.E6_NAMES],
-                               ["w1", "b1", "w2", "b2", "w3", "b3", "x", "target t"])
+                               ["w1", "b1", "w2", "b2", "w3", "b3", "x", _("target t")])
 with factors:
     result = chain_rule_w2(*network)
-    st.markdown(f"Forward: H1 = σ(w1·x + b1) = {fmt(result.h1)}, H2_in = {fmt(result.h2_in)}, "
-                f"ŷ = {fmt(result.y_hat)}, L = {fmt(result.loss)}")
+    st.markdown(_("Forward: H1 = σ(w1·x + b1) = {h1}, H2_in = {h2_in}, ŷ = {y_hat}, L = {loss}",
+                  h1=fmt(result.h1), h2_in=fmt(result.h2_in), y_hat=fmt(result.y_hat), loss=fmt(result.loss)))
     sections.chain_rule_ui(result, analysis.torch_dloss_dw2(*network), dloss_dw2_finite_difference(*network))
 sections.e6_graph_ui(circuit_e6(*network))
 code.pytorch_code_ui(code.code_e6(*network))
 
-st.header("5 · Linear regression by hand", divider="orange")
-st.markdown("The nine points of the lecture, the line y = w·x + b, and the loss L = Σ (w·xᵢ + b − yᵢ)². "
-            "Each step is the lecture's loop: backward, then w ← w − η·∂L/∂w and b ← b − η·∂L/∂b by hand.")
+st.header(_("5 · Linear regression by hand"), divider="orange")
+st.markdown(_("The nine points of the lecture, the line y = w·x + b, and the loss L = Σ (w·xᵢ + b − yᵢ)². "
+              "Each step is the lecture's loop: backward, then w ← w − η·∂L/∂w and b ← b − η·∂L/∂b by hand."))
 rate_column, buttons_column = st.columns([1, 1], vertical_alignment="bottom", gap="large")
 with rate_column:
     learning_rate = sections.learning_rate_ui()

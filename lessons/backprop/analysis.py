@@ -14,13 +14,14 @@ import torch
 
 from mlp_core.data import NINE_X
 from mlp_core.circuits import RegressionPath, activation_curve, sse_stability_limit
+from mlp_core.i18n import N_, _
 from mlp_core.presets import PRESETS
 
 E7 = PRESETS["linear-regression-9-points"]
 MAX_STEPS = E7.training.epochs  # the lecture trains E7 for 1000 steps
 LEARNING_RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.01, 0.1, 1.0)
 STABILITY_LIMIT = sse_stability_limit(NINE_X)
-ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+ACTIVATION_NAMES = {"sigmoid": N_("sigmoid"), "tanh": "tanh", "relu": "ReLU", "leaky_relu": N_("leaky ReLU"),
                     "softplus": "softplus", "gelu": "GELU", "silu": "SiLU"}  # the scalar engine's, in legend order
 LECTURE_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")  # E10's curves, drawn until a student picks others
 E6_NAMES = ("w1", "b1", "w2", "b2", "w3", "b3", "x", "target")
@@ -35,14 +36,26 @@ def check_answer(answer: float | None, truth: float) -> bool:
         answer, truth, abs_tol=absolute, rel_tol=relative)
 
 
+def activation_label(name: str) -> str:
+    """An activation's name as the legend and the pills show it, in the reader's language."""
+    return _(ACTIVATION_NAMES[name])
+
+
+def curve_labels() -> tuple[str, str]:
+    """The two curves of each activation: the function and its derivative (legend and tooltip)."""
+    return "f(x)", _("f′(x), derivative")
+
+
 def activation_frame(names: Sequence[str], slope: float) -> pd.DataFrame:
     """Long table (function, curve, x, y): each activation and its derivative from backward()."""
     xs = [i / 20 for i in range(-80, 81)]
+    function, derivative_curve = curve_labels()
     rows = []
     for name in names:
+        label = activation_label(name)
         for x, value, derivative in activation_curve(name, xs, slope):
-            rows.append((ACTIVATION_NAMES[name], "f(x)", x, value))
-            rows.append((ACTIVATION_NAMES[name], "f′(x), derivative", x, derivative))
+            rows.append((label, function, x, value))
+            rows.append((label, derivative_curve, x, derivative))
     return pd.DataFrame(rows, columns=["function", "curve", "x", "y"])
 
 

@@ -7,6 +7,7 @@ import re
 from typing import Sequence
 
 from mlp_core.graph import GraphData, WalkStep
+from mlp_core.i18n import _
 from ui.numbers import decimals as fmt  # the walkthrough's numbers: decimals, a real minus
 
 
@@ -94,32 +95,39 @@ def local_rule(graph: GraphData, step: WalkStep, reveal: bool = True) -> str:
     other = [graph.nodes[e.parent_id] for e in graph.edges
              if e.child_id == node.id and e.parent_id != parent.id]
     n, p = pretty_d(node.label), pretty_d(parent.label)
-    rules = {
-        "+": (f"an add gate passes the gradient on unchanged: ∂{n}/∂{p} = 1", ""),
-        "*": (f"a multiply gate sends each input the other input's value: "
-              f"∂{n}/∂{p} = {pretty(other[0].label) if other else p}",
-              "" if other and other[0].constant else fmt(b.local)),  # no "= −1 = −1"
-        "**-1": (f"{pretty(node.label)} = 1/{p}, so ∂{n}/∂{p} = −1/{p}²", fmt(b.local)),
-        "exp": (f"exp is its own derivative: ∂{n}/∂{p} = exp{p if p.startswith('(') else f'({p})'}",
-                fmt(b.local)),
-        "sigmoid": ("the sigmoid's local gradient is σ(1 − σ)",
-                    f"{fmt(node.value)} × {fmt(1 - node.value)} = {fmt(b.local)}"),
-    }
-    rule, number = rules.get(node.op, (f"the local gradient is ∂{n}/∂{p}", fmt(b.local)))
+    if node.op == "+":
+        rule, number = _("an add gate passes the gradient on unchanged: ∂{n}/∂{p} = 1", n=n, p=p), ""
+    elif node.op == "*":
+        rule = _("a multiply gate sends each input the other input's value: ∂{n}/∂{p} = {other}",
+                 n=n, p=p, other=pretty(other[0].label) if other else p)
+        number = "" if other and other[0].constant else fmt(b.local)  # no "= −1 = −1"
+    elif node.op == "**-1":
+        rule, number = _("{node} = 1/{p}, so ∂{n}/∂{p} = −1/{p}²", node=pretty(node.label), n=n, p=p), fmt(b.local)
+    elif node.op == "exp":
+        rule = _("exp is its own derivative: ∂{n}/∂{p} = exp{argument}", n=n, p=p,
+                 argument=p if p.startswith("(") else f"({p})")
+        number = fmt(b.local)
+    elif node.op == "sigmoid":
+        rule = _("the sigmoid's local gradient is σ(1 − σ)")
+        number = f"{fmt(node.value)} × {fmt(1 - node.value)} = {fmt(b.local)}"
+    else:
+        rule, number = _("the local gradient is ∂{n}/∂{p}", n=n, p=p), fmt(b.local)
     return f"{rule} = {number}." if reveal and number else f"{rule}."
 
 
 def backward_tex(step: WalkStep, out: str, reveal: bool = True) -> tuple[str, str]:
     """Two LaTeX lines: the chain rule for ∂out/∂parent in symbols and in numbers."""
     b = step.backward
+    upstream, local_, downstream = (rf"\text{{{word}}}" for word in (_("upstream"), _("local"), _("downstream")))
     symbols = (rf"\large {tex_partial(out, b.parent_label)} = "
-               rf"\underbrace{{{tex_partial(out, b.node_label)}}}_{{\text{{upstream}}}} \cdot "
-               rf"\underbrace{{{tex_partial(b.node_label, b.parent_label)}}}_{{\text{{local}}}}")
+               rf"\underbrace{{{tex_partial(out, b.node_label)}}}_{{{upstream}}} \cdot "
+               rf"\underbrace{{{tex_partial(b.node_label, b.parent_label)}}}_{{{local_}}}")
     local = tex_number(b.local) if reveal else "\\,?\\,"
     result = tex_number(b.downstream, False) if reveal else "\\,?\\,"
-    numbers = (rf"\large = \underbrace{{{tex_number(b.upstream)}}}_{{\text{{upstream}}}} \cdot "
-               rf"\underbrace{{{local}}}_{{\text{{local}}}} = "
-               rf"\underbrace{{{result}}}_{{\text{{downstream}}}}")
+    numbers = (rf"\large = \underbrace{{{tex_number(b.upstream)}}}_{{{upstream}}} \cdot "
+               rf"\underbrace{{{local}}}_{{{local_}}} = "
+               rf"\underbrace{{{result}}}_{{{downstream}}}")
     if b.parent_grad != b.downstream:  # the parent feeds several nodes: contributions add up
-        numbers += rf"\quad\text{{(total so far {fmt(b.parent_grad)})}}"
+        total = _("(total so far {total})", total=fmt(b.parent_grad))
+        numbers += rf"\quad\text{{{total}}}"
     return symbols, numbers

@@ -18,6 +18,8 @@ from lessons.backprop.analysis import (
     MAX_STEPS,
     STABILITY_LIMIT,
     activation_frame,
+    activation_label,
+    curve_labels,
     initial_line,
     state_at,
 )
@@ -28,6 +30,7 @@ from lessons.backprop.steps import graph_ui
 from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.circuits import RegressionPath, linear_regression_path
 from mlp_core.graph import graph_data
+from mlp_core.i18n import _
 from ui import theme
 
 
@@ -63,12 +66,12 @@ def sigmoid_gate_ui(expanded, gate, quiz: bool) -> None:
     with left:
         st.latex(rf"\frac{{d\sigma}}{{dz}} = \sigma(z)\,(1-\sigma(z)) = {tex_number(sigmoid.value)}"
                  rf"\cdot {tex_number(1 - sigmoid.value)} = {tex_number(local)}")
-        st.markdown("One local gradient replaces the four gates ×(−1), exp, +1 and 1/x: the same "
-                    "chain rule, fewer steps, and the same numbers at the inputs.")
+        st.markdown(_("One local gradient replaces the four gates ×(−1), exp, +1 and 1/x: the same "
+                      "chain rule, fewer steps, and the same numbers at the inputs."))
     with right:
         table = comparison_table(expanded, gate)
         if quiz:
-            with st.expander("Answers: the gradients of both circuits"):
+            with st.expander(_("Answers: the gradients of both circuits")):
                 st.table(table)
         else:
             st.table(table)
@@ -77,11 +80,11 @@ def sigmoid_gate_ui(expanded, gate, quiz: bool) -> None:
 def comparison_table(expanded, gate) -> pd.DataFrame:
     """∂f/∂input from the expanded circuit and from the sigmoid gate, side by side."""
     a, b = ({n.label: n for n in graph_data(c).nodes} for c in (expanded, gate))
-    rows = [{"input": name, "value": fmt(a[name].value), "expanded circuit": fmt(a[name].grad),
-             "sigmoid gate": fmt(b[name].grad),
-             "agree": "✓" if math.isclose(a[name].grad, b[name].grad, abs_tol=1e-12) else "✗"}
+    columns = (_("input"), _("value"), _("expanded circuit"), _("sigmoid gate"), _("agree"))
+    rows = [dict(zip(columns, (name, fmt(a[name].value), fmt(a[name].grad), fmt(b[name].grad),
+                               "✓" if math.isclose(a[name].grad, b[name].grad, abs_tol=1e-12) else "✗")))
             for name in E5_INPUTS]
-    return pd.DataFrame(rows).set_index("input")
+    return pd.DataFrame(rows).set_index(columns[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,29 +93,30 @@ def comparison_table(expanded, gate) -> pd.DataFrame:
 def activation_controls_ui() -> tuple[list[str], float]:
     """Which activations to draw, and leaky ReLU's slope below 0."""
     chosen_column, slope_column = st.columns([3, 1])
-    chosen = chosen_column.pills("Show", options=list(ACTIVATION_NAMES), selection_mode="multi",
-                                 format_func=ACTIVATION_NAMES.get, key=_state("act"))
+    chosen = chosen_column.pills(_("Show"), options=list(ACTIVATION_NAMES), selection_mode="multi",
+                                 format_func=activation_label, key=_state("act"))
     control = CONTROLS["slope"]
-    slope = slope_column.slider("Leaky ReLU slope below 0", control.low, control.high, step=0.01,
+    slope = slope_column.slider(_("Leaky ReLU slope below 0"), control.low, control.high, step=0.01,
                                 key=_state("slope"),
-                                help="PyTorch's default negative_slope is 0.01; 0.1 is easier to see.")
+                                help=_("PyTorch's default `negative_slope` is 0.01; 0.1 is easier to see."))
     return chosen, slope
 
 
 def activation_chart(names: Sequence[str], slope: float) -> alt.TopLevelMixin:
     """The chosen activations (solid) and their derivatives (dashed) on one chart."""
     data = activation_frame(names, slope)
-    functions = list(ACTIVATION_NAMES.values())
+    functions = [activation_label(name) for name in ACTIVATION_NAMES]
     chart = alt.Chart(data).mark_line(strokeWidth=3.5, clip=True).encode(
         x=alt.X("x:Q", scale=alt.Scale(domain=[-4, 4]), title="x", axis=alt.Axis(format="~g")),
         y=alt.Y("y:Q", scale=alt.Scale(domain=[-1.2, 2.2]), title=None),
         color=alt.Color("function:N", scale=alt.Scale(domain=functions, range=theme.SERIES[:len(functions)]),
                         legend=alt.Legend(orient="right", title=None)),
-        strokeDash=alt.StrokeDash("curve:N", scale=alt.Scale(domain=["f(x)", "f′(x), derivative"],
+        strokeDash=alt.StrokeDash("curve:N", scale=alt.Scale(domain=list(curve_labels()),
                                                              range=[[1, 0], [8, 5]]),
                                   legend=alt.Legend(orient="right", title=None)),
         detail="curve:N",
-        tooltip=["function", "curve", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".4f")],
+        tooltip=[alt.Tooltip("function:N", title=_("function")), alt.Tooltip("curve:N", title=_("curve")),
+                 alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".4f")],
     ).properties(height=theme.CHART_HEIGHT + 60)
     return _axis_style(chart)
 
@@ -130,17 +134,17 @@ def chain_rule_ui(result, autograd: float, finite_difference: float) -> None:
     factors = (result.dloss_dyhat, result.w3, result.sigmoid_prime_h2_in, result.h1)
     st.latex(r"\large = " + r" \cdot ".join(tex_number(f) for f in factors)
              + f" = {tex_number(result.product, False)}")
-    labels = ("∂L/∂ŷ = 2(ŷ − t)", "w3", "σ′(H2_in)", "σ(w1·x + b1) = H1", "product ∂L/∂w2")
+    labels = ("∂L/∂ŷ = 2(ŷ − t)", "w3", "σ′(H2_in)", "σ(w1·x + b1) = H1", _("product ∂L/∂w2"))
     for column, label, value in zip(st.columns(5), labels, (*factors, result.product)):
         column.metric(label, fmt(value))
     agree = all(math.isclose(result.product, other, rel_tol=1e-6, abs_tol=1e-9)
                 for other in (autograd, finite_difference))
     check = st.columns(3)
     check[0].metric("torch.autograd", fmt(autograd))
-    check[1].metric("finite difference (h = 1e−5)", fmt(finite_difference))
-    check[2].metric("all three agree", "✓ yes" if agree else "✗ no",
-                    help="The chain-rule product, torch.autograd and the central difference "
-                         "(L(w2 + h) − L(w2 − h)) / 2h agree to 6 significant digits.")
+    check[1].metric(_("finite difference (h = 1e−5)"), fmt(finite_difference))
+    check[2].metric(_("all three agree"), _("✓ yes") if agree else _("✗ no"),
+                    help=_("The chain-rule product, `torch.autograd` and the central difference "
+                           "(L(w2 + h) − L(w2 − h)) / 2h agree to 6 significant digits."))
 
 
 def e6_graph_ui(loss) -> None:
@@ -149,7 +153,7 @@ def e6_graph_ui(loss) -> None:
     graph = graph_data(loss)
     by_name = {n.label: n.id for n in graph.nodes}
     path = {by_name[k] for k in ("w2*H1", "H2_in", "H2", "w3*H2", "y_hat", "error", "loss", "H1")}
-    with st.expander("The whole network as a computational graph", icon=":material/account_tree:"):
+    with st.expander(_("The whole network as a computational graph"), icon=":material/account_tree:"):
         graph_ui("e6", lambda columns: graph_dot(graph, highlight=Highlight(by_name["w2"], frozenset(path)),
                                                  columns=columns))
 
@@ -168,10 +172,10 @@ def learning_rate_ui() -> float:
     def restart() -> None:  # a new rate starts again from the lecture's random line
         st.session_state[_state("steps")] = 0
     return st.select_slider(
-        "Learning rate η", options=LEARNING_RATES, key=_state("lr"), on_change=restart,
+        _("Learning rate η"), options=LEARNING_RATES, key=_state("lr"), on_change=restart,
         format_func=lambda v: f"{v:g}",
-        help=f"Gradient descent on this loss converges only for η < {fmt(STABILITY_LIMIT)}. "
-             f"Changing η starts again from the same random line.")
+        help=_("Gradient descent on this loss converges only for η < {limit}. "
+               "Changing η starts again from the same random line.", limit=fmt(STABILITY_LIMIT)))
 
 
 def regression_buttons_ui(path: RegressionPath) -> bool:
@@ -180,13 +184,13 @@ def regression_buttons_ui(path: RegressionPath) -> bool:
     steps = min(max(int(st.session_state.get(key, 0)), 0), available)
     st.session_state[key] = steps
     step_column, run_column, reset_column = st.columns(3)
-    step_column.button("Step", icon=":material/skip_next:", key=_state("e7_step"), type="primary",
+    step_column.button(_("Step"), icon=":material/skip_next:", key=_state("e7_step"), type="primary",
                        disabled=steps >= available, width="stretch",
                        on_click=lambda: st.session_state.update({key: min(steps + 1, available)}))
-    reset_column.button("Start again", icon=":material/restart_alt:", key=_state("e7_reset"),
+    reset_column.button(_("Start again"), icon=":material/restart_alt:", key=_state("e7_reset"),
                         disabled=steps == 0, width="stretch",
                         on_click=lambda: st.session_state.update({key: 0}))
-    return run_column.button("Run 100 steps", icon=":material/fast_forward:", key=_state("e7_run"),
+    return run_column.button(_("Run 100 steps"), icon=":material/fast_forward:", key=_state("e7_run"),
                              disabled=steps >= available, width="stretch")
 
 
@@ -214,7 +218,7 @@ def regression_view_ui(path: RegressionPath, steps: int) -> None:
     """The line over the points and the loss so far, beside the last update written out."""
     w, b, loss = state_at(path, steps)
     previous = state_at(path, steps - 1) if steps else None
-    for column, label, value, index in zip(st.columns(4), ("step", "w", "b", "loss"),
+    for column, label, value, index in zip(st.columns(4), (_("step"), "w", "b", _("loss")),
                                            (steps, w, b, loss), (None, 0, 1, 2)):
         # an ASCII minus: Streamlit reads the arrow's direction from a leading "-"
         delta = fmt(value - previous[index]).replace("−", "-") if previous and index is not None else None
@@ -231,49 +235,51 @@ def regression_view_ui(path: RegressionPath, steps: int) -> None:
 def update_explanation_ui(path: RegressionPath, steps: int) -> None:
     if steps == 0:
         first = path.updates[0]
-        st.markdown(f"The lecture's start: w and b drawn by `randn(1)` after seeding with "
-                    f"{E7.seed}, w first. The loss is the **sum** of squared errors over the nine "
-                    f"points. Its gradients here:")
+        st.markdown(_("The lecture's start: w and b drawn by `randn(1)` after seeding with "
+                      "{seed}, w first. The loss is the **sum** of squared errors over the nine "
+                      "points. Its gradients here:", seed=E7.seed))
         st.latex(rf"\frac{{\partial L}}{{\partial w}} = 2\sum_i (w x_i + b - y_i)\,x_i = "
                  rf"{tex_number(first.dloss_dw, False)}")
         st.latex(rf"\frac{{\partial L}}{{\partial b}} = 2\sum_i (w x_i + b - y_i) = "
                  rf"{tex_number(first.dloss_db, False)}")
-        st.markdown("**Step** applies one update by hand: w ← w − η·∂L/∂w, b ← b − η·∂L/∂b.")
+        st.markdown(_("**Step** applies one update by hand: w ← w − η·∂L/∂w, b ← b − η·∂L/∂b."))
         return
     u = path.updates[steps - 1]
-    st.markdown(f"**Step {u.step}, by hand:** backward gives")
+    st.markdown(_("**Step {step}, by hand:** backward gives", step=u.step))
     st.latex(rf"\frac{{\partial L}}{{\partial w}} = {tex_number(u.dloss_dw, False)},\qquad "
              rf"\frac{{\partial L}}{{\partial b}} = {tex_number(u.dloss_db, False)}")
     st.latex(rf"w \leftarrow {tex_number(u.w)} - {u.learning_rate:g} \cdot {tex_number(u.dloss_dw)}"
              rf" = {tex_number(u.new_w, False)}")
     st.latex(rf"b \leftarrow {tex_number(u.b)} - {u.learning_rate:g} \cdot {tex_number(u.dloss_db)}"
              rf" = {tex_number(u.new_b, False)}")
-    st.markdown(f"The loss goes from {fmt(u.loss)} to **{fmt(u.new_loss)}**.")
+    st.markdown(_("The loss goes from {before} to **{after}**.", before=fmt(u.loss), after=fmt(u.new_loss)))
 
 
 def divergence_ui(path: RegressionPath, steps: int) -> None:
     """Say why a too-large learning rate blows up, before and after it does."""
     rate = path.updates[0].learning_rate if path.updates else E7.training.learning_rate
     factor = 1 - rate * 2 / STABILITY_LIMIT  # 1 − η·λ_max, as λ_max = 2 / limit
-    why = (f"Along the steepest direction of the loss bowl each update multiplies the distance to "
-           f"the minimum by 1 − η·λ = {fmt(factor)}; once that factor is below −1 every step "
-           f"overshoots further than the last. Lower η below {fmt(STABILITY_LIMIT)}.")
+    why = _("Along the steepest direction of the loss bowl each update multiplies the distance to "
+            "the minimum by 1 − η·λ = {factor}; once that factor is below −1 every step "
+            "overshoots further than the last. Lower η below {limit}.",
+            factor=fmt(factor), limit=fmt(STABILITY_LIMIT))
     if path.diverged_at is not None and steps >= path.diverged_at:
         loss = path.updates[-1].new_loss
-        st.error(f"**Diverged at step {path.diverged_at}**: the loss jumped to {fmt(loss)}, past "
-                 f"10¹², and would be inf, then NaN, a few steps later — so the run stops here. "
-                 f"{why}", icon=":material/warning:")
+        st.error(_("**Diverged at step {step}**: the loss jumped to {loss}, past 10¹², and would be "
+                   "inf, then NaN, a few steps later — so the run stops here. {why}",
+                   step=path.diverged_at, loss=fmt(loss), why=why), icon=":material/warning:")
     elif rate > STABILITY_LIMIT:
-        st.warning(f"η = {rate:g} is too large: the loss will grow at every step. {why}",
+        st.warning(_("η = {rate} is too large: the loss will grow at every step. {why}", rate=f"{rate:g}", why=why),
                    icon=":material/trending_up:")
 
 
 def fit_chart(path: RegressionPath, steps: int) -> alt.TopLevelMixin:
     """The nine points, the start line (dashed) and the current line; lines off-chart are clipped."""
-    w, b, _ = state_at(path, steps)
+    w, b, _loss = state_at(path, steps)
     points = pd.DataFrame({"x": NINE_X, "y": NINE_Y})
+    start, now = _("start"), _("now")
     lines = pd.DataFrame([{"line": name, "x": x, "y": lw * x + lb}
-                          for name, lw, lb in (("start", path.w, path.b), ("now", w, b))
+                          for name, lw, lb in ((start, path.w, path.b), (now, w, b))
                           for x in (0.0, 10.5)])
     x_scale, y_scale = alt.Scale(domain=[0, 10.5], nice=False), alt.Scale(domain=[-2, 12], nice=False)
     dots = alt.Chart(points).mark_circle(size=160, color=theme.DATA, opacity=1).encode(
@@ -281,10 +287,10 @@ def fit_chart(path: RegressionPath, steps: int) -> alt.TopLevelMixin:
     drawn = alt.Chart(lines).mark_line(clip=True, strokeWidth=4).encode(
         x=alt.X("x:Q", scale=x_scale, axis=alt.Axis(format="~g")),
         y=alt.Y("y:Q", scale=y_scale, title="y"),
-        color=alt.Color("line:N", scale=alt.Scale(domain=["start", "now"],
+        color=alt.Color("line:N", scale=alt.Scale(domain=[start, now],
                                                   range=[theme.DATA, theme.NETWORK]),
                         legend=alt.Legend(orient="top-right", title=None)),
-        strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=["start", "now"],
+        strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=[start, now],
                                                             range=[[6, 4], [1, 0]]),
                                   legend=alt.Legend(orient="top-right", title=None)))  # merges with colour's
     title = f"y = {fmt(w)}·x + {fmt(b)}".replace("+ −", "− ")
@@ -302,10 +308,10 @@ def loss_chart(path: RegressionPath, steps: int) -> alt.TopLevelMixin:
     data = data[data["loss"].map(math.isfinite) & (data["loss"] > 0)]
     log = data["loss"].max() > 100 * data["loss"].min()
     base = alt.Chart(data).encode(
-        x=alt.X("step:Q", scale=alt.Scale(domain=[0, max(10, steps)]), title="step",
+        x=alt.X("step:Q", scale=alt.Scale(domain=[0, max(10, steps)]), title=_("step"),
                 axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y("loss:Q", scale=alt.Scale(type="log" if log else "linear", zero=not log),
-                title="loss (log scale)" if log else "loss", axis=alt.Axis(format=".0e" if log else "~g")))
+                title=_("loss (log scale)") if log else _("loss"), axis=alt.Axis(format=".0e" if log else "~g")))
     line = base.mark_line(color=theme.NETWORK, strokeWidth=3)
     last = base.transform_filter(alt.datum.step == steps).mark_circle(size=120, color=theme.ACCENT)
     return _axis_style((line + last).properties(height=theme.CHART_HEIGHT - 100))

@@ -15,6 +15,7 @@ from lessons.backprop.analysis import (ACTIVATION_NAMES, E6_DEFAULTS, E6_NAMES, 
 from mlp_core.circuits import circuit_e4, circuit_e5_expanded
 from mlp_core.fields import Field, format_text, parse_lenient
 from mlp_core.graph import walkthrough
+from mlp_core.i18n import _
 from ui.language import URL_KEY, with_language
 
 
@@ -59,10 +60,11 @@ def parse_params(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     notices = []
     for error in refused:
         if error.name not in CONTROLS:
-            notices.append(f"{_quote(error.name)} is not a setting of this page")
+            notices.append(_("{name} is not a setting of this page", name=_quote(error.name)))
         else:
             default = format_text(CONTROLS[error.name], CONTROLS[error.name].default)
-            notices.append(f"{_quote(error.name)} = {_quote(params[error.name])} {error.reason}; using {default}")
+            notices.append(_("{name} = {value} {reason}; using {default}", name=_quote(error.name),
+                             value=_quote(params[error.name]), reason=error.reason, default=default))
     return values, notices
 
 
@@ -80,10 +82,13 @@ def load_url_state() -> None:
     """
     if _state("quiz") in st.session_state:
         return
-    values, notices = parse_params(st.query_params.to_dict())
-    for key, value in values.items():
+    params = st.query_params.to_dict()
+    for key, value in parse_params(params)[0].items():
         st.session_state[_state(key)] = list(value) if isinstance(value, tuple) else value
-    st.session_state[_state("notices")] = notices
+    # The refused parameters themselves: the notice is written when shown, in the reader's language
+    # (the language switch keeps the page's state and reruns it).
+    refused = parse_lenient(CONTROLS, params, ignore=RESERVED)[1]
+    st.session_state[_state("notices")] = {error.name: params[error.name] for error in refused}
 
 
 def save_url_state() -> None:
@@ -101,14 +106,15 @@ def save_url_state() -> None:
 
 def url_notice_ui() -> None:
     """The notice naming what the link asked for and did not get, with a way to dismiss it."""
-    notices = st.session_state.get(_state("notices"))
-    if not notices:
+    refused = st.session_state.get(_state("notices"))
+    if not refused:
         return
+    notices = parse_params(refused)[1]
     lines = "\n".join(f"- {notice}" for notice in notices)
-    st.warning(f"**Some settings in the link were ignored**; the page uses its defaults there.\n\n"
-               f"{lines}", icon=":material/link_off:")
-    st.button("Dismiss", key=_state("dismiss_notices"),
-              on_click=lambda: st.session_state.update({_state("notices"): []}))
+    st.warning(_("**Some settings in the link were ignored**; the page uses its defaults there.") + "\n\n"
+               + lines, icon=":material/link_off:")
+    st.button(_("Dismiss"), key=_state("dismiss_notices"),
+              on_click=lambda: st.session_state.update({_state("notices"): {}}))
 
 
 # ---------------------------------------------------------------------------------------------

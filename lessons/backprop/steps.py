@@ -12,12 +12,13 @@ from lessons.backprop.diagram import walk_dot
 from lessons.backprop.format import backward_tex, fmt, forward_tex, local_rule, pretty, pretty_d, tex_partial
 from lessons.backprop.state import _state
 from mlp_core.graph import GraphData, WalkStep, graph_data, walkthrough
+from mlp_core.i18n import _
 
 
 def quiz_toggle_ui() -> bool:
-    return st.toggle("Quiz mode", key=_state("quiz"),
-                     help="Hide the gradients in sections 1 and 2. At each backward step, type the "
-                          "gradient of the highlighted node and check it, or reveal it.")
+    return st.toggle(_("Quiz mode"), key=_state("quiz"),
+                     help=_("Hide the gradients in sections 1 and 2. At each backward step, type the "
+                            "gradient of the highlighted node and check it, or reveal it."))
 
 
 def set_step(name: str, index: int) -> None:
@@ -30,10 +31,10 @@ def walk_buttons_ui(name: str, last: int) -> int:
     key = _state(f"{name}_step")
     index = min(max(int(st.session_state.get(key, 0)), 0), last)
     st.session_state[key] = index
-    buttons = (("Reset", ":material/first_page:", 0, index == 0, "reset"),
-               ("Back", ":material/chevron_left:", index - 1, index == 0, "back"),
-               ("Next", ":material/chevron_right:", index + 1, index == last, "next"),
-               ("End", ":material/last_page:", last, index == last, "end"))
+    buttons = ((_("Reset"), ":material/first_page:", 0, index == 0, "reset"),
+               (_("Back"), ":material/chevron_left:", index - 1, index == 0, "back"),
+               (_("Next"), ":material/chevron_right:", index + 1, index == last, "next"),
+               (_("End"), ":material/last_page:", last, index == last, "end"))
     for column, (label, icon, target, disabled, suffix) in zip(st.columns(4), buttons):
         column.button(label, icon=icon, key=_state(f"{name}_{suffix}"), disabled=disabled,
                       on_click=set_step, args=(name, target), width="stretch",
@@ -42,12 +43,13 @@ def walk_buttons_ui(name: str, last: int) -> int:
 
 
 def phase_caption(walk: Sequence[WalkStep], step: WalkStep) -> str:
-    forward = sum(s.phase == "forward" for s in walk)
+    forward, last = sum(s.phase == "forward" for s in walk), len(walk) - 1
     if step.phase == "start":
-        return f"Step 0 of {len(walk) - 1} · the inputs"
+        return _("Step 0 of {last} · the inputs", last=last)
     if step.phase == "forward":
-        return f"Step {step.index} of {len(walk) - 1} · forward pass, node {step.index} of {forward}"
-    return f"Step {step.index} of {len(walk) - 1} · backward pass"
+        return _("Step {index} of {last} · forward pass, node {index} of {forward}",
+                 index=step.index, last=last, forward=forward)
+    return _("Step {index} of {last} · backward pass", index=step.index, last=last)
 
 
 def _quiz_record(name: str) -> dict:
@@ -78,24 +80,26 @@ def quiz_ui(name: str, step: WalkStep, question: str) -> bool:
     status = quiz_status(name, step)
     truth = step.known_grads[step.node_id]
     if status == "right":
-        st.success(f"Right: {question} = {fmt(truth)}", icon=":material/check_circle:")
+        st.success(_("Right: {question} = {answer}", question=question, answer=fmt(truth)),
+                   icon=":material/check_circle:")
         return True
     if status == "revealed":
-        st.info(f"Revealed: {question} = {fmt(truth)}", icon=":material/visibility:")
+        st.info(_("Revealed: {question} = {answer}", question=question, answer=fmt(truth)),
+                icon=":material/visibility:")
         return True
     answer_column, check_column, reveal_column = st.columns([3, 1, 1], vertical_alignment="bottom")
-    answer_column.number_input(f"Your answer: {question} =", value=None, step=0.01, format="%g",
-                               placeholder="type the gradient", key=_state(f"{name}_answer"))
-    check_column.button("Check", key=_state(f"{name}_check"), on_click=_check,
+    answer_column.number_input(_("Your answer: {question} =", question=question), value=None, step=0.01,
+                               format="%g", placeholder=_("type the gradient"), key=_state(f"{name}_answer"))
+    check_column.button(_("Check"), key=_state(f"{name}_check"), on_click=_check,
                         args=(name, step.index, truth), type="primary", width="stretch")
-    reveal_column.button("Reveal", key=_state(f"{name}_reveal"), on_click=_reveal,
+    reveal_column.button(_("Reveal"), key=_state(f"{name}_reveal"), on_click=_reveal,
                          args=(name, step.index, truth), width="stretch")
     feedback = st.session_state.get(_state(f"{name}_feedback"))
     if feedback and feedback[:2] == (step.index, truth):
         answer = feedback[2]
-        st.error("Type a number first." if answer is None else
-                 f"{fmt(answer)} is not it. Multiply the upstream gradient by the local gradient "
-                 f"of this gate, then try again.", icon=":material/cancel:")
+        st.error(_("Type a number first.") if answer is None else
+                 _("{answer} is not it. Multiply the upstream gradient by the local gradient "
+                   "of this gate, then try again.", answer=fmt(answer)), icon=":material/cancel:")
     return False
 
 
@@ -107,28 +111,30 @@ def step_panel_ui(name: str, graph: GraphData, walk: Sequence[WalkStep], step: W
     if step.phase == "start":
         inputs = ", ".join(f"{pretty(n.label)} = {fmt(n.value)}"
                            for n in graph.nodes if not n.op and not n.constant)
-        st.markdown(f"The inputs are set: {inputs}. **Next** computes the forward pass one node at "
-                    f"a time; then the backward pass sends gradients from {out} back to every input.")
+        st.markdown(_("The inputs are set: {inputs}. **Next** computes the forward pass one node at "
+                      "a time; then the backward pass sends gradients from {out} back to every input.",
+                      inputs=inputs, out=out))
         return True
     if step.phase == "forward":
         st.latex(forward_tex(graph, step))
-        st.markdown(f"Forward pass: **{pretty(step.forward.label)}** is computed from the values "
-                    f"it depends on. Its gradient waits for the backward pass.")
+        st.markdown(_("Forward pass: **{node}** is computed from the values it depends on. "
+                      "Its gradient waits for the backward pass.", node=pretty(step.forward.label)))
         return True
     question = f"∂{pretty_d(out)}/∂{pretty_d(graph.nodes[step.node_id].label)}"
     revealed = not quiz or quiz_ui(name, step, question)
     if step.phase == "seed":
         st.latex(rf"\large {tex_partial(out, out)} = {1 if revealed else '?'}")
-        st.markdown(f"The backward pass starts at the output: the gradient of {out} with respect "
-                    f"to itself is 1. From here on, every step is upstream × local = downstream.")
+        st.markdown(_("The backward pass starts at the output: the gradient of {out} with respect "
+                      "to itself is 1. From here on, every step is upstream × local = downstream.", out=out))
         return revealed
     for line in backward_tex(step, out, reveal=revealed):
         st.latex(line)
     b = step.backward
-    text = (f"The upstream gradient {fmt(b.upstream)} arrives at **{pretty(b.node_label)}**; "
-            f"{local_rule(graph, step, revealed)}")
+    text = _("The upstream gradient {upstream} arrives at **{node}**; {rule}", upstream=fmt(b.upstream),
+             node=pretty(b.node_label), rule=local_rule(graph, step, revealed))
     if revealed:
-        text += f" So **{pretty(b.parent_label)}** receives {fmt(b.downstream)}."
+        text += " " + _("So **{parent}** receives {downstream}.", parent=pretty(b.parent_label),
+                        downstream=fmt(b.downstream))
     st.markdown(text)
     return revealed
 
@@ -136,10 +142,11 @@ def step_panel_ui(name: str, graph: GraphData, walk: Sequence[WalkStep], step: W
 def answer_table_ui(graph: GraphData, walk: Sequence[WalkStep]) -> None:
     """Every value and gradient at the end of the walk, for students going over it later."""
     grads = walk[-1].known_grads
-    rows = [{"node": pretty(n.label), "value": fmt(n.value), "gradient": fmt(grads[n.id])}
+    node, value, gradient = _("node"), _("value"), _("gradient")
+    rows = [{node: pretty(n.label), value: fmt(n.value), gradient: fmt(grads[n.id])}
             for n in graph.nodes if n.id in grads]
-    with st.expander("Every value and gradient (the end of the walk)", icon=":material/table:"):
-        st.table(pd.DataFrame(rows).set_index("node"))
+    with st.expander(_("Every value and gradient (the end of the walk)"), icon=":material/table:"):
+        st.table(pd.DataFrame(rows).set_index(node))
 
 
 WIDE_COLUMNS, NARROW_COLUMNS = 4, 2  # ranks per row of a folded graph (see diagram.fold)
