@@ -163,3 +163,67 @@ def test_the_pages_graphs_read_in_english():
     texts = page_graph_texts(at)
     assert texts and hangul(texts) == []
     assert "PyTorch code for this section" in [e.proto.label for e in at.get("expander")]
+
+
+# ---------------------------------------------------------------------------------------------
+# In the browser: the Korean boxes as readable as the English ones (tests/test_browser_graph_text.py),
+# and every text inside its box (Graphviz sizes a box from its own font metrics, not the browser's)
+
+INSIDE_BOXES = """() => Array.from(document.querySelectorAll('[data-testid="stGraphVizChart"]'))
+  .filter(chart => chart.offsetParent !== null)
+  .flatMap(chart => Array.from(chart.querySelectorAll('g.node')).flatMap(node => {
+    const outline = node.querySelector('path, polygon');
+    if (!outline) return [];
+    const box = outline.getBoundingClientRect();
+    return Array.from(node.querySelectorAll('text')).filter(t => t.textContent.trim()).map(t => {
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent.trim(), inside: r.left >= box.left - 1 && r.right <= box.right + 1
+              && r.top >= box.top - 1 && r.bottom <= box.bottom + 1};
+    });
+  }))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", ["projector", "phone", "screen"])
+def test_the_korean_graphs_are_readable(chromium, app_url, viewport):
+    from tests.test_browser_graph_text import GRAPH, MEASURE, URL, VIEWPORTS
+    from ui.browser import no_exception, screenshot, wait_until_idle
+
+    width, height, smallest, largest = VIEWPORTS[viewport]
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="ko-KR")
+    try:
+        page = context.new_page()
+        page.goto(f"{app_url}/{URL}&lang=ko")
+        wait_until_idle(page, timeout_ms=180_000)
+        # the E6 network is drawn once its expander opens (whatever its title reads in Korean)
+        for summary in page.locator('[data-testid="stExpander"] summary').all():
+            if summary.is_visible():
+                summary.click()
+                wait_until_idle(page)
+        page.wait_for_function(
+            """(graph) => { const drawn = Array.from(document.querySelectorAll(graph))
+                              .filter(chart => chart.offsetParent !== null);
+                            return drawn.length >= 4 && drawn.every(chart => chart.querySelector('svg text')); }""",
+            arg=GRAPH, timeout=60_000)
+        page.wait_for_timeout(500)
+        assert no_exception(page)
+        graphs = page.evaluate(MEASURE)
+        report = [f"{g['words']}: {g['min']:.1f}–{g['max']:.1f} px" for g in graphs]
+        print(viewport, report)
+        assert len(graphs) == 4, report
+        assert any("기울기" in g["words"] for g in graphs), report
+        for graph in graphs:
+            assert graph["min"] >= smallest, report
+            if largest is not None:
+                assert graph["max"] <= largest, report
+            assert graph["inside"] or (graph["scrolls"] and graph["cue"]), report
+        outside = [t["text"] for t in page.evaluate(INSIDE_BOXES) if not t["inside"]]
+        assert outside == [], outside
+        charts = page.locator(GRAPH)
+        for i in range(charts.count()):
+            if charts.nth(i).is_visible():
+                charts.nth(i).scroll_into_view_if_needed()
+                page.wait_for_timeout(200)
+                screenshot(page, f"graph-text-ko-{viewport}-{i}")
+    finally:
+        context.close()
