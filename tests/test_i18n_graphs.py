@@ -75,7 +75,7 @@ def test_every_graph_label_is_in_the_language(language):
     assert texts
     if language == "ko":
         assert english_words(texts) == set()
-        assert all(word in " ".join(texts) for word in (" 값 ", " 기울기 ", " 합 ", " 오차 ", " 손실 ", " −목표값 "))
+        assert all(word in " ".join(texts) for word in (" 값 ", " 기울기 ", " 합 ", " 오차 ", " 손실 ", " −정답 "))
     else:
         assert hangul(texts) == []
         assert all(word in " ".join(texts) for word in ("value", "grad", "sum", "error", "loss", "−target"))
