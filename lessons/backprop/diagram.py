@@ -8,6 +8,7 @@ from typing import Iterable, Mapping
 
 from lessons.backprop.format import fmt, pretty
 from mlp_core.graph import GraphData, WalkStep
+from mlp_core.i18n import N_, _
 from ui import graphviz as dot
 from ui import theme
 from ui.theme import INK, LEAF_FILL, LINE, MUTED, TINT
@@ -15,6 +16,17 @@ from ui.theme import INK, LEAF_FILL, LINE, MUTED, TINT
 
 OP_SYMBOLS = {"+": "+", "*": "×", "**-1": "1/x", "**2": "x²", "neg": "−x", "exp": "exp",
               "log": "log", "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky"}
+
+# The circuits' node names that are words, in the reader's language; the rest are the formulas'
+# symbols (x, w0, H1_in, ŷ, exp(−z)) and stay as they are. The circuits keep the English names as
+# their keys (sections.py finds nodes by them).
+NODE_WORDS = {"sum": N_("sum"), "error": N_("error"), "loss": N_("loss"), "target": N_("target"),
+              "-target": N_("−target")}
+
+
+def node_name(label: str) -> str:
+    """A node's name as a box shows it, in the current language."""
+    return _(NODE_WORDS[label]) if label in NODE_WORDS else pretty(label)
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,7 @@ def step_highlight(graph: GraphData, step: WalkStep) -> Highlight:
 
 def node_label(node, value: str | None, grad: str | None, fill: str) -> str:
     """An HTML-like Graphviz label: op and name on top, then value and grad rows."""
-    name = html.escape(pretty(node.label) or f"n{node.id}")
+    name = html.escape(node_name(node.label) or f"n{node.id}")
     if node.constant:
         return (f'<<TABLE BORDER="1" CELLBORDER="0" CELLPADDING="6" COLOR="{LINE}" BGCOLOR="{fill}" '
                 f'STYLE="rounded"><TR><TD><FONT COLOR="{MUTED}">{name}</FONT></TD></TR></TABLE>>')
@@ -55,7 +67,7 @@ def node_label(node, value: str | None, grad: str | None, fill: str) -> str:
     # 11.7 pt, the point 5.6 pt; the cell's WIDTH includes its 2 × 5 pt padding.
     width = round(max(sum(5.6 if c == "." else 11.7 for c in fmt(v))
                       for v in (node.value, node.grad))) + 12
-    for caption, text in (("value", value), ("grad", grad)):
+    for caption, text in ((_("value"), value), (_("grad"), grad)):
         if text is not None:
             rows.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{caption_color}" POINT-SIZE="16">{caption}</FONT>'
                         f'</TD><TD ALIGN="RIGHT" WIDTH="{width}"><B>{html.escape(text)}</B></TD></TR>')
