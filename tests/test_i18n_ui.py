@@ -166,7 +166,7 @@ def test_a_stuck_run_in_korean():
     at = open_page(STUCK, "ko")
     assert not at.exception
     warning = " ".join(w.value for w in at.warning)
-    assert "에폭을 학습했습니다" in warning and "**해 볼 것:**" in warning and "**정체**" in warning
+    assert "에폭을 학습했습니다" in warning and "**해 볼 것:**" in warning and "**멈춤**" in warning
     assert english_words(main_texts(at, "ko", STUCK)) == set()
 
 
@@ -213,7 +213,7 @@ def test_a_config_too_slow_to_train_in_korean():
     at = open_page(TOO_SLOW, "ko")
     assert not at.exception and get_store().trained == 0
     message = " ".join(e.value for e in at.error)
-    assert "이 앱이 허용하는" in message and "더 빨리 학습하려면:" in message
+    assert "이 앱이 허용하는" in message and "더 빨리 학습하려면" in message
     assert english_words(main_texts(at, "ko", TOO_SLOW)) == set()
 
 

@@ -95,8 +95,8 @@ def final_loss_histogram(result: SweepResult, *, title: str, log_scale: bool = T
         x2="to:Q", y=alt.Y("sum(seeds):Q", title=_("seeds"), stack=True,
                            axis=alt.Axis(tickMinStep=1, format="d")),  # whole seeds: no 0.0 / 1.0 / 2.0 ticks
         color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=outcomes(), range=[theme.NETWORK, theme.REFERENCE])),
-        tooltip=[alt.Tooltip("outcome:N", title=_("outcome")), alt.Tooltip("from:Q", title=_("from"), format=".3g"),
-                 alt.Tooltip("to:Q", title=_("to"), format=".3g"), alt.Tooltip("seeds:Q", title=_("seeds"))])
+        tooltip=[alt.Tooltip("outcome:N", title=_("outcome")), alt.Tooltip("from:Q", title=_("loss from"), format=".3g"),
+                 alt.Tooltip("to:Q", title=_("loss to"), format=".3g"), alt.Tooltip("seeds:Q", title=_("seeds"))])
     return charts.style(chart.properties(title=title), height=280)
 
 
