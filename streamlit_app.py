@@ -9,40 +9,41 @@ import threading
 import streamlit as st
 
 from mlp_core import DESCRIPTIONS, PRESETS  # configs only: torch is not imported here
+from mlp_core.i18n import N_, _
 from ui.language import language_ui, use_language
 from ui.style import page_style_ui
 
-PAGES = {
-    "perceptron_xor": ("Perceptron & XOR", "pages/perceptron_xor.py", ":material/call_split:",
-                       "A single-layer perceptron solves AND and OR but no line separates XOR; "
-                       "one hidden layer, trained by backpropagation, does."),
-    "backprop_walkthrough": ("Backprop walkthrough", "pages/backprop_walkthrough.py", ":material/account_tree:",
-                             "Forward values and backward gradients on a computational graph: the chain "
-                             "rule node by node, up to one weight of a real MLP."),
-    "quadratic_regression": ("Quadratic regression", "pages/quadratic_regression.py", ":material/show_chart:",
-                             "An MLP fits y = x² + 3 + noise: depth, width, activation, learning rate and "
-                             "noise change what it can fit."),
+PAGES = {  # titles and lessons in English, marked for the catalogs; shown with _() in the reader's language
+    "perceptron_xor": (N_("Perceptron & XOR"), "pages/perceptron_xor.py", ":material/call_split:",
+                       N_("A single-layer perceptron solves AND and OR but no line separates XOR; "
+                          "one hidden layer, trained by backpropagation, does.")),
+    "backprop_walkthrough": (N_("Backprop walkthrough"), "pages/backprop_walkthrough.py", ":material/account_tree:",
+                             N_("Forward values and backward gradients on a computational graph: the chain "
+                                "rule node by node, up to one weight of a real MLP.")),
+    "quadratic_regression": (N_("Quadratic regression"), "pages/quadratic_regression.py", ":material/show_chart:",
+                             N_("An MLP fits y = x² + 3 + noise: depth, width, activation, learning rate and "
+                                "noise change what it can fit.")),
 }
 
 
 def home() -> None:
     st.title("MLP Lab")
-    st.markdown(
+    st.markdown(_(
         "An interactive companion to the lecture on **multi-layer perceptrons**. Every page trains "
         "real PyTorch networks live, with the lecture's exact settings as presets: the same seed "
         "gives the same losses as the lecture's scripts, step by step. Move a slider and the "
         "network retrains; copy the link and anyone gets the same run."
-    )
+    ))
     columns = st.columns(len(PAGES))
     for column, (title, path, icon, lesson) in zip(columns, PAGES.values()):
         with column.container(border=True, height="stretch"):
-            st.subheader(title)
-            st.write(lesson)
-            st.page_link(path, label=f"Open {title}", icon=icon)
-    st.subheader("The lecture's experiments")
-    st.caption("Each preset reproduces a script from the lecture exactly; choose it on its page.")
-    rows = "\n".join(f"| `{name}` | {DESCRIPTIONS[name]} |" for name in PRESETS)
-    st.markdown("| preset | experiment |\n|---|---|\n" + rows)
+            st.subheader(_(title))
+            st.write(_(lesson))
+            st.page_link(path, label=_("Open {title}", title=_(title)), icon=icon)
+    st.subheader(_("The lecture's experiments"))
+    st.caption(_("Each preset reproduces a script from the lecture exactly; choose it on its page."))
+    rows = "\n".join(f"| `{name}` | {_(DESCRIPTIONS[name])} |" for name in PRESETS)
+    st.markdown(_("| preset | experiment |") + "\n|---|---|\n" + rows)
 
 
 # What the training pages import: loaded once in the background at server start (see `warm_up`).
@@ -83,7 +84,7 @@ page_style_ui()
 language_ui()
 warm_up()
 navigation = st.navigation(
-    [st.Page(home, title="Home", icon=":material/home:", default=True)]
-    + [st.Page(path, title=title, icon=icon, url_path=key) for key, (title, path, icon, _) in PAGES.items()]
+    [st.Page(home, title=_("Home"), icon=":material/home:", default=True)]
+    + [st.Page(path, title=_(title), icon=icon, url_path=key) for key, (title, path, icon, _lesson) in PAGES.items()]
 )
 navigation.run()

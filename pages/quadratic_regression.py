@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mlp_core.data import dataset_for
+from mlp_core.i18n import _
 from mlp_core.model import last_hidden_contributions
 from lessons.quadratic import charts as fit_charts
 from lessons.quadratic.analysis import UNIT_SHAPES, noise_floor
@@ -30,15 +31,15 @@ CONTROLS = PageControls(
 
 
 ensure_entrypoint()
-st.title("Quadratic regression")
-st.markdown("An MLP learns **y = x² + 3 + noise** from samples. Change depth, width, activation, learning "
-            "rate or noise and watch what it can fit — and how it guesses outside the data.")
+st.title(_("Quadratic regression"))
+st.markdown(_("An MLP learns **y = x² + 3 + noise** from samples. Change depth, width, activation, learning "
+              "rate or noise and watch what it can fit — and how it guesses outside the data."))
 with st.sidebar:
-    st.header("Settings")
+    st.header(_("Settings"))
     config = config_ui(CONTROLS)
 show_url_notices(CONTROLS)
 
-log_scale = st.toggle("Loss on a log scale", key="quad.log_scale")
+log_scale = st.toggle(_("Loss on a log scale"), key="quad.log_scale")
 fit_column, loss_column = st.columns([3, 2])
 fit_area, loss_area = Slot(fit_column), Slot(loss_column)
 metric_slots = [Slot(column) for column in st.columns(4)]  # each metric updated in place while training
@@ -59,11 +60,11 @@ def draw(frame: Frame) -> None:
     charts.render(loss_area, spec, loss=loss, refs=page.references)
     if len(frame.losses) and (frame.done or slow_views()):
         final = float(frame.losses[-1])
-        metric_slots[0].metric("Train loss", number(final))
-        metric_slots[1].metric("Against the noise floor",
-                               f"{signed(final - floor)} ({percent(final / floor - 1)})" if floor else "no noise")
-        metric_slots[2].metric("Epochs", f"{frame.epoch:,} / {frame.epochs:,}")
-        metric_slots[3].metric("Time", f"{frame.result.seconds:.1f} s" if frame.result else "training…")
+        metric_slots[0].metric(_("Train loss"), number(final))
+        metric_slots[1].metric(_("Against the noise floor"),
+                               f"{signed(final - floor)} ({percent(final / floor - 1)})" if floor else _("no noise"))
+        metric_slots[2].metric(_("Epochs"), f"{frame.epoch:,} / {frame.epochs:,}")
+        metric_slots[3].metric(_("Time"), f"{frame.result.seconds:.1f} s" if frame.result else _("training…"))
 
 
 class PageData:
@@ -76,7 +77,8 @@ class PageData:
         self.grid = grid = dataset.grid.squeeze(1).numpy()
         self.points, self.truth = fit_charts.fit_points(self.inputs, self.targets), fit_charts.truth_curve(grid)
         self.no_fit = arrow_bytes(fit_charts.fit_curve(grid, None))
-        self.references = arrow_bytes(charts.reference_frame(*(((floor, f"noise floor {floor:.3g}"),) if floor else ())))
+        self.references = arrow_bytes(charts.reference_frame(
+            *(((floor, _("noise floor {floor:.3g}", floor=floor)),) if floor else ())))
         self.y_domain = fit_charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points)
 
 
@@ -84,21 +86,22 @@ page = per_config(config, "quadratic page", lambda: PageData(config))
 dataset, floor, inputs, targets, grid = page.dataset, page.floor, page.inputs, page.targets, page.grid
 fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())), page.y_domain, dataset.train_range)
 loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
-diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420, title="Training loss (log scale)",
-                                      subtitle="it grew until it diverged")
+diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420, title=_("Training loss (log scale)"),
+                                      subtitle=_("it grew until it diverged"))
 result = show_run(config, draw, key="quad")
 
 if result is not None and len(result.losses):
-    if st.toggle("Show what the network learned: the last hidden layer, unit by unit", key="quad.show_units"):
+    if st.toggle(_("Show what the network learned: the last hidden layer, unit by unit"), key="quad.show_units"):
         if config.model.depth == 0:
-            st.info("With no hidden layer the network is one straight line: w·x + b.")
+            st.info(_("With no hidden layer the network is one straight line: w·x + b."))
         else:
-            st.markdown("The fit is the **sum of these curves** plus the output bias. " + UNIT_SHAPES[config.model.activation])
+            st.markdown(_("The fit is the **sum of these curves** plus the output bias. {shape}",
+                          shape=_(UNIT_SHAPES[config.model.activation])))
             charts.render(st, once(result, "units", lambda: charts.finish_spec(fit_charts.units_chart(
                 grid, last_hidden_contributions(result.model, result.dataset.grid).numpy(), dataset.train_range))))
-    if st.toggle("Seed sweep: the same settings from many seeds, all at once", key="quad.show_sweep"):
-        st.markdown("Every seed draws its own data and initial weights. Where the band is wide, the fit "
-                    "depends on luck; outside the data it is widest. (The dots are this run's data.)")
-        n_seeds = st.slider("Seeds", 5, 50, 10, step=5, key="quad.sweep_seeds")
+    if st.toggle(_("Seed sweep: the same settings from many seeds, all at once"), key="quad.show_sweep"):
+        st.markdown(_("Every seed draws its own data and initial weights. Where the band is wide, the fit "
+                      "depends on luck; outside the data it is widest. (The dots are this run's data.)"))
+        n_seeds = st.slider(_("Seeds"), 5, 50, 10, step=5, key="quad.sweep_seeds")
         regression_panel(config, inputs, targets, dataset.train_range, n_seeds)
     export_panel(result, "quadratic_" + "-".join(map(str, (1, *config.model.hidden_widths, 1))))

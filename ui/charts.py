@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from mlp_core.i18n import _
+
 from . import theme
 from .derived import shared_cache
 
@@ -112,20 +114,23 @@ def loss_frame(losses: np.ndarray, max_points: int = MAX_POINTS) -> pd.DataFrame
 
 def reference_frame(*references: tuple[float, str]) -> pd.DataFrame:
     """Horizontal reference lines (ln 2 plateau, noise floor) as (value, label) pairs."""
-    return pd.DataFrame({"value": [float(v) for v, _ in references], "label": [t for _, t in references]},
+    return pd.DataFrame({"value": [float(value) for value, _label in references], "label": [label for _value, label in references]},
                         columns=["value", "label"]).astype({"value": float, "label": str})
 
 
 @shared_cache(maxsize=64)
 def loss_spec(epochs: int, log_scale: bool = False, height: int = theme.CHART_HEIGHT,
-              title: str = "Training loss", subtitle: str = "") -> dict:
-    """Loss per epoch (dataset 'loss') with labelled dashed reference lines (dataset 'refs')."""
-    x = alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, max(epochs, 1)], nice=False))
+              title: str | None = None, subtitle: str = "") -> dict:
+    """Loss per epoch (dataset 'loss') with labelled dashed reference lines (dataset 'refs'); the title
+    is "Training loss" in the reader's language unless given (shared_cache keys it by language)."""
+    title = _("Training loss") if title is None else title
+    x = alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(domain=[0, max(epochs, 1)], nice=False))
     y_scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
     line = alt.Chart(alt.NamedData("loss")).mark_line(color=theme.NETWORK, strokeWidth=2.5).encode(
-        x=x, y=alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""), scale=y_scale,
+        x=x, y=alt.Y("loss:Q", title=_("loss (log scale)") if log_scale else _("loss"), scale=y_scale,
                      axis=alt.Axis(labelExpr=HUGE_LABELS)),
-        tooltip=[alt.Tooltip("epoch:Q", format=","), alt.Tooltip("loss:Q", format=".5g")])
+        tooltip=[alt.Tooltip("epoch:Q", title=_("epoch"), format=","),
+                 alt.Tooltip("loss:Q", title=_("loss"), format=".5g")])
     rule = alt.Chart(alt.NamedData("refs")).mark_rule(
         color=theme.REFERENCE, strokeDash=[6, 4], strokeWidth=2).encode(y="value:Q")
     text = alt.Chart(alt.NamedData("refs")).mark_text(

@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from mlp_core import RunResult, export_script
+from mlp_core.i18n import _
 
 from .derived import once
 
@@ -18,14 +19,14 @@ def export_panel(result: RunResult, name: str) -> None:
     """A collapsed panel with the lecture-style script (shown and downloadable), the loss history
     as CSV and the trained weights as a .pt file (the config stored beside the state dict)."""
     script, losses_csv, weights = once(result, "exports", lambda: _files(result))
-    with st.expander("Export: the plain PyTorch script, the loss history, the trained weights"):
+    with st.expander(_("Export: the plain PyTorch script, the loss history, the trained weights")):
         columns = st.columns(3)
-        columns[0].download_button("Script (.py)", script, f"{name}.py", "text/x-python", width="stretch")
-        columns[1].download_button("Loss history (.csv)", losses_csv, f"{name}_losses.csv", "text/csv",
+        columns[0].download_button(_("Script (.py)"), script, f"{name}.py", "text/x-python", width="stretch")
+        columns[1].download_button(_("Loss history (.csv)"), losses_csv, f"{name}_losses.csv", "text/csv",
                                    width="stretch")
-        columns[2].download_button("Trained weights (.pt)", weights, f"{name}_weights.pt",
+        columns[2].download_button(_("Trained weights (.pt)"), weights, f"{name}_weights.pt",
                                    "application/octet-stream", width="stretch")
-        st.caption("Running the script prints the same losses as this page, every 100 epochs.")
+        st.caption(_("Running the script prints the same losses as this page, every 100 epochs."))
         st.code(script, language="python")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mlp_core.i18n import LANGUAGES, SOURCE_LANGUAGE, use
+from mlp_core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, use
 
 URL_KEY = "lang"
 STATE_KEY = "lang"
@@ -40,7 +40,8 @@ def browser_language() -> str:
 
 def language_ui() -> None:
     """The language switch at the top of the sidebar; the link carries the choice."""
-    st.sidebar.radio("언어 · Language", list(LANGUAGES), key=STATE_KEY, format_func=LANGUAGES.get,
+    # The label in the language being read (a screen reader says it; the options name themselves).
+    st.sidebar.radio(_("Language"), list(LANGUAGES), key=STATE_KEY, format_func=LANGUAGES.get,
                      horizontal=True, label_visibility="collapsed")
     use(st.session_state[STATE_KEY])
     if st.query_params.get(URL_KEY) != st.session_state[STATE_KEY]:

@@ -35,6 +35,7 @@ from streamlit.delta_generator import DeltaGenerator
 from mlp_core import PRESETS, Config, RunResult, Snapshot, train
 from mlp_core.cost import estimate
 from mlp_core.diagnosis import diagnose
+from mlp_core.i18n import N_, _, ngettext
 from mlp_core.pool import DONE, FAILED, QUEUED, Run, TrainerPool
 from mlp_core.presets import WARM_UP
 
@@ -139,26 +140,28 @@ def show_run(config: Config, draw: Callable[[Frame], None], *, key: str) -> RunR
     None if refused as too slow, or if the training failed (the message says so)."""
     cost = estimate(config)
     if cost.too_slow:
-        st.error(f"These settings would take about {cost.seconds:,.0f} s to train, more than the "
-                 f"{cost.limit:.0f} s this app allows. To train faster, {cost.advice}.")
+        st.error(_("These settings would take about {seconds:,.0f} s to train, more than the {limit:.0f} s "
+                   "this app allows. To train faster, {advice}.", seconds=cost.seconds, limit=cost.limit,
+                   advice=cost.advice))
         return None
     status_column, retrain_column = st.columns([6, 1], vertical_alignment="center")
     # One slot for the bar and then the outcome: the previous run's "Trained …" is cleared at once
     # instead of lingering, faded, under the new run's bar.
     status = status_column.empty()
-    retrain = retrain_column.button("Retrain", key=f"{key}.retrain", help="Train again from scratch "
-                                    "(the same seed gives the same run).", width="stretch")
+    retrain = retrain_column.button(_("Retrain"), key=f"{key}.retrain", help=_(
+        "Train again from scratch (the same seed gives the same run)."), width="stretch")
     waiting = Frame(0, config.training.epochs, np.zeros(0), None, None)  # the data, no network yet
     run = attend(RunStore.key(config), partial(train_for_viewers, config), status=status, describe=_training_bar,
                  draw=draw, waiting=waiting, fresh=retrain)
     if run.state == DONE:
         draw(frame_of(run.result))
     if run.state == FAILED:
-        status.error(f"**Training failed**: {type(run.error).__name__}: {run.error}. Nothing was stored; "
-                     "Retrain to try again, and please report it.", icon=":material/error:")
+        status.error(_("**Training failed**: {error_type}: {error}. Nothing was stored; Retrain to try again, "
+                       "and please report it.", error_type=type(run.error).__name__, error=run.error),
+                     icon=":material/error:")
         return None
     if run.state != DONE:  # cancelled: the server is shutting down
-        status.info("Training stopped before the end.")
+        status.info(_("Training stopped before the end."))
         return None
     _show_outcome(status, run.result, run.from_store)
     return run.result
@@ -242,7 +245,7 @@ def _follow(run: Run, pool: TrainerPool, viewer: Hashable, status, describe, dra
     tab is noticed within WAIT_SECONDS: the bar update then raises Streamlit's rerun (or stop), which
     leaves this loop, and the viewer detaches — the last one to leave stops the run.
     """
-    progress = status.progress(0.0, text="Starting…")
+    progress = status.progress(0.0, text=_("Starting…"))
     pending = rerun_requested()
     seen, drawn, next_bar, next_draw = -1, None, 0.0, None
     try:
@@ -275,16 +278,28 @@ def _follow(run: Run, pool: TrainerPool, viewer: Hashable, status, describe, dra
 def _bar(run: Run, frame, pool: TrainerPool, describe) -> tuple[float, str]:
     if run.state == QUEUED:
         ahead = pool.position(run)
-        busy = f"all {pool.workers} are training other runs" if pool.workers > 1 else "it is training another run"
-        return 0.0, (f"Waiting for a free trainer ({busy}): "
-                     + (f"{ahead} run{'s' * (ahead != 1)} ahead of this one…" if ahead else "this run is next…"))
+        if pool.workers > 1 and ahead:
+            text = ngettext("Waiting for a free trainer (all {workers} are training other runs): {n:,} run ahead "
+                            "of this one…", "Waiting for a free trainer (all {workers} are training other runs): "
+                            "{n:,} runs ahead of this one…", ahead, workers=pool.workers, n=ahead)
+        elif pool.workers > 1:
+            text = _("Waiting for a free trainer (all {workers} are training other runs): this run is next…",
+                     workers=pool.workers)
+        elif ahead:
+            text = ngettext("Waiting for a free trainer (it is training another run): {n:,} run ahead of this one…",
+                            "Waiting for a free trainer (it is training another run): {n:,} runs ahead of this one…",
+                            ahead, n=ahead)
+        else:
+            text = _("Waiting for a free trainer (it is training another run): this run is next…")
+        return 0.0, text
     if frame is None:
-        return 0.0, "Starting…"
+        return 0.0, _("Starting…")
     return describe(frame)
 
 
 def _training_bar(frame: Frame) -> tuple[float, str]:
-    return frame.epoch / frame.epochs, f"Training… epoch {frame.epoch:,} / {frame.epochs:,} · loss {frame.loss:.4g}"
+    return frame.epoch / frame.epochs, _("Training… epoch {epoch:,} / {epochs:,} · loss {loss:.4g}",
+                                         epoch=frame.epoch, epochs=frame.epochs, loss=frame.loss)
 
 
 def _ends_soon(run: Run, frame: Frame) -> bool:
@@ -325,19 +340,30 @@ def rerun_requested() -> Callable[[], bool]:
     return lambda: requests._state is not ScriptRequestType.CONTINUE
 
 
+# The verdicts of mlp_core.diagnosis (VERDICTS) as the status line names them.
+VERDICT_LABELS = {"solved": N_("Solved"), "diverged": N_("Diverged"), "plateau": N_("Plateau"),
+                  "still falling": N_("Still falling"), "stuck": N_("Stuck")}
+
+
 def _show_outcome(status, result: RunResult, from_store: bool) -> None:
     if result.status == "diverged":
         lr = result.config.training.learning_rate
-        status.error(f"**Training diverged at epoch {result.diverged_at:,}**: the loss became NaN or infinite, "
-                     f"so training stopped there; the charts show the {len(result.losses):,} finite epochs. "
-                     f"The learning rate {lr:g} makes the updates overshoot — try {lr / 10:g}.")
+        status.error(_("**Training diverged at epoch {epoch:,}**: the loss became NaN or infinite, so training "
+                       "stopped there; the charts show the {finite:,} finite epochs. The learning rate {lr:g} makes "
+                       "the updates overshoot — try {lower:g}.", epoch=result.diverged_at,
+                       finite=len(result.losses), lr=lr, lower=lr / 10))
     else:
-        note = " · shown from the run store (Retrain to watch it again)" if from_store else ""
         seconds = f"{result.seconds:.2f}" if result.seconds < 10 else f"{result.seconds:.1f}"
-        trained = f"Trained {len(result.losses):,} epochs in {seconds} s{note}."
+        if from_store:
+            trained = _("Trained {epochs:,} epochs in {seconds} s · shown from the run store (Retrain to watch it "
+                        "again).", epochs=len(result.losses), seconds=seconds)
+        else:
+            trained = _("Trained {epochs:,} epochs in {seconds} s.", epochs=len(result.losses), seconds=seconds)
         diagnosis = once(result, "diagnosis", lambda: diagnose(result))  # only a solved run gets the green tick
         if diagnosis.solved:
             status.success(f"{trained} {diagnosis.headline}", icon=":material/check:")
         else:
-            status.warning(f"{trained} **{diagnosis.verdict.capitalize()}** — {diagnosis.headline} "
-                           f"**Try:** {diagnosis.hint}", icon=":material/warning:")
+            verdict = VERDICT_LABELS.get(diagnosis.verdict)
+            status.warning(_("{trained} **{verdict}** — {headline} **Try:** {hint}", trained=trained,
+                             verdict=_(verdict) if verdict else diagnosis.verdict.capitalize(),
+                             headline=diagnosis.headline, hint=diagnosis.hint), icon=":material/warning:")

@@ -18,13 +18,19 @@ import torch
 
 from mlp_core import Config, SweepResult, sweep
 from mlp_core.cost import available_cores, plan_sweep
+from mlp_core.i18n import N_, _
 from mlp_core.pool import DONE, FAILED
 
 from . import charts, theme
 from .live import attend
 from .store import RunStore
 
-OUTCOMES = ["solved", "not solved"]
+OUTCOMES = [N_("solved"), N_("not solved")]  # the charts' legend: shown as _(outcome)
+
+
+def outcomes() -> list[str]:
+    """The two outcomes of a seed in the reader's language (the charts' data and legend)."""
+    return [_(outcome) for outcome in OUTCOMES]
 
 
 def cached_sweep(config: Config, seeds: tuple[int, ...]) -> SweepResult | None:
@@ -35,11 +41,12 @@ def cached_sweep(config: Config, seeds: tuple[int, ...]) -> SweepResult | None:
     """
     plan = plan_sweep(config, len(seeds), cores=available_cores(), cuda=torch.cuda.is_available())
     if plan.cost.too_slow:
-        st.error(f"A sweep of {len(seeds)} seeds would take about {plan.cost.seconds:,.0f} s, more than the "
-                 f"{plan.cost.limit:.0f} s this app allows. Use fewer seeds, or {plan.cost.advice}.")
+        st.error(_("A sweep of {seeds} seeds would take about {seconds:,.0f} s, more than the {limit:.0f} s this "
+                   "app allows. Use fewer seeds, or {advice}.", seeds=len(seeds), seconds=plan.cost.seconds,
+                   limit=plan.cost.limit, advice=plan.cost.advice))
         return None
     base = config.replace(seed=0)  # the sweep chooses the seeds: any seed of the page shares it
-    text = f"Training {len(seeds)} networks at once, {_where(plan.device, plan.workers)}…"
+    text = _("Training {n} networks at once, {where}…", n=len(seeds), where=_where(plan.device, plan.workers))
 
     def job(run) -> SweepResult:  # on the trainer pool, shared by every session asking for it
         return sweep(base, list(seeds), device=plan.device, workers=plan.workers, progress=run.publish)
@@ -47,23 +54,26 @@ def cached_sweep(config: Config, seeds: tuple[int, ...]) -> SweepResult | None:
     run = attend(RunStore.key(base, ("sweep", seeds)), job, status=st.empty(),
                  describe=lambda done: (min(done, 1.0), f"{text} {done:.0%}"))
     if run.state == FAILED:
-        st.error(f"**The sweep failed**: {type(run.error).__name__}: {run.error}. Please report it.")
+        st.error(_("**The sweep failed**: {error_type}: {error}. Please report it.",
+                   error_type=type(run.error).__name__, error=run.error))
     return run.result if run.state == DONE else None
 
 
 def _where(device: str, workers: int) -> str:
     if device.startswith("cuda"):
-        return f"on the GPU ({torch.cuda.get_device_name(device)})" if torch.cuda.is_available() else "on the GPU"
-    return "on the CPU" + (f" in {workers} threads" if workers > 1 else "")
+        return _("on the GPU ({name})", name=torch.cuda.get_device_name(device)) if torch.cuda.is_available() \
+            else _("on the GPU")
+    return _("on the CPU in {workers} threads", workers=workers) if workers > 1 else _("on the CPU")
 
 
 def _time_metric(column, result: SweepResult) -> None:
     where = _where(result.device, result.workers)
-    column.metric("Time for all seeds", f"{result.seconds:.1f} s", help=f"Trained {where}.")
+    column.metric(_("Time for all seeds"), f"{result.seconds:.1f} s", help=_("Trained {where}.", where=where))
 
 
 def _outcome(result: SweepResult) -> np.ndarray:
-    return np.where(result.solved, OUTCOMES[0], OUTCOMES[1])
+    solved, not_solved = outcomes()
+    return np.where(result.solved, solved, not_solved)
 
 
 def final_loss_histogram(result: SweepResult, *, title: str, log_scale: bool = True) -> alt.Chart:
@@ -77,15 +87,16 @@ def final_loss_histogram(result: SweepResult, *, title: str, log_scale: bool = T
         edges = np.linspace(losses.min() if len(losses) else 0, losses.max() if len(losses) else 1, 26)
     rows = [{"from": lo, "to": hi, "outcome": name, "seeds": int(((losses >= lo) & (losses < hi) | (hi == edges[-1]) &
                                                                   (losses == hi))[outcome == name].sum())}
-            for lo, hi in zip(edges[:-1], edges[1:]) for name in OUTCOMES]
+            for lo, hi in zip(edges[:-1], edges[1:]) for name in outcomes()]
     frame = pd.DataFrame(rows)
     x_scale = alt.Scale(type="log") if log_scale else alt.Scale()
     chart = alt.Chart(frame).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("from:Q", title="final loss" + (" (log scale)" if log_scale else ""), scale=x_scale),
-        x2="to:Q", y=alt.Y("sum(seeds):Q", title="seeds", stack=True,
+        x=alt.X("from:Q", title=_("final loss (log scale)") if log_scale else _("final loss"), scale=x_scale),
+        x2="to:Q", y=alt.Y("sum(seeds):Q", title=_("seeds"), stack=True,
                            axis=alt.Axis(tickMinStep=1, format="d")),  # whole seeds: no 0.0 / 1.0 / 2.0 ticks
-        color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=OUTCOMES, range=[theme.NETWORK, theme.REFERENCE])),
-        tooltip=["outcome:N", alt.Tooltip("from:Q", format=".3g"), alt.Tooltip("to:Q", format=".3g"), "seeds:Q"])
+        color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=outcomes(), range=[theme.NETWORK, theme.REFERENCE])),
+        tooltip=[alt.Tooltip("outcome:N", title=_("outcome")), alt.Tooltip("from:Q", title=_("loss from"), format=".3g"),
+                 alt.Tooltip("to:Q", title=_("loss to"), format=".3g"), alt.Tooltip("seeds:Q", title=_("seeds"))])
     return charts.style(chart.properties(title=title), height=280)
 
 
@@ -100,10 +111,12 @@ def loss_curves_chart(result: SweepResult, *, log_scale: bool = True) -> alt.Cha
                                     "outcome": outcome}))
     frame = pd.concat(frames, ignore_index=True)
     chart = alt.Chart(frame).mark_line(strokeWidth=1, opacity=0.35).encode(
-        x=alt.X("epoch:Q", scale=alt.Scale(domain=[0, epochs], nice=False)),
-        y=alt.Y("loss:Q", title="loss" + (" (log scale)" if log_scale else ""),
+        x=alt.X("epoch:Q", title=_("epoch"), scale=alt.Scale(domain=[0, epochs], nice=False)),
+        y=alt.Y("loss:Q", title=_("loss (log scale)") if log_scale else _("loss"),
                 scale=alt.Scale(type="log") if log_scale else alt.Scale()),
         detail="seed:N",
-        color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=OUTCOMES, range=[theme.NETWORK, theme.REFERENCE])),
-        tooltip=["seed:N", "outcome:N", alt.Tooltip("epoch:Q", format=","), alt.Tooltip("loss:Q", format=".4g")])
-    return charts.style(chart.properties(title="Loss curves of every seed"), height=280)
+        color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=outcomes(), range=[theme.NETWORK, theme.REFERENCE])),
+        tooltip=[alt.Tooltip("seed:N", title=_("seed")), alt.Tooltip("outcome:N", title=_("outcome")),
+                 alt.Tooltip("epoch:Q", title=_("epoch"), format=","),
+                 alt.Tooltip("loss:Q", title=_("loss"), format=".4g")])
+    return charts.style(chart.properties(title=_("Loss curves of every seed")), height=280)

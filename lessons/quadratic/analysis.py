@@ -4,25 +4,26 @@ hidden unit of each activation can contribute to it."""
 from __future__ import annotations
 
 from mlp_core.data import Dataset
+from mlp_core.i18n import N_
 from mlp_core.sweeps import floor_and_bar
 
-UNIT_SHAPES = {  # what one hidden unit can contribute, by activation
-    "relu": "With ReLU each unit is a hinge: flat on one side of its kink, straight on the other — so outside "
-            "the data the network continues in straight lines, not a parabola.",
-    "leaky_relu": "With leaky ReLU each unit is a bent line: slope 0.01 on one side of its kink, straight on the "
-                  "other — outside the data the network continues in straight lines.",
-    "sigmoid": "With sigmoid each unit is a smooth step: flat far out on both sides — so outside the data the "
-               "network flattens out instead of rising like a parabola.",
-    "tanh": "With tanh each unit is a smooth step from −1 to 1: flat far out on both sides — so outside the data "
-            "the network flattens out instead of rising like a parabola.",
-    "softplus": "With softplus each unit is a smoothed hinge: near 0 on one side, straight on the other — so "
-                "outside the data the network continues in straight lines.",
-    "gelu": "With GELU each unit is a smoothed hinge with a small dip below 0: straight for large inputs, near 0 "
-            "for very negative ones — outside the data the network continues in straight lines.",
-    "silu": "With SiLU (swish), z·σ(z), each unit is a smoothed hinge with a small dip below 0 — outside the data "
-            "the network continues in straight lines.",
-    "identity": "Without an activation every unit is a straight line, and so is their sum: stacked linear layers "
-                "collapse into one linear map.",
+UNIT_SHAPES = {  # what one hidden unit can contribute, by activation (shown with _() in the reader's language)
+    "relu": N_("With ReLU each unit is a hinge: flat on one side of its kink, straight on the other — so outside "
+               "the data the network continues in straight lines, not a parabola."),
+    "leaky_relu": N_("With leaky ReLU each unit is a bent line: slope 0.01 on one side of its kink, straight on the "
+                     "other — outside the data the network continues in straight lines."),
+    "sigmoid": N_("With sigmoid each unit is a smooth step: flat far out on both sides — so outside the data the "
+                  "network flattens out instead of rising like a parabola."),
+    "tanh": N_("With tanh each unit is a smooth step from −1 to 1: flat far out on both sides — so outside the data "
+               "the network flattens out instead of rising like a parabola."),
+    "softplus": N_("With softplus each unit is a smoothed hinge: near 0 on one side, straight on the other — so "
+                   "outside the data the network continues in straight lines."),
+    "gelu": N_("With GELU each unit is a smoothed hinge with a small dip below 0: straight for large inputs, near 0 "
+               "for very negative ones — outside the data the network continues in straight lines."),
+    "silu": N_("With SiLU (swish), z·σ(z), each unit is a smoothed hinge with a small dip below 0 — outside the data "
+               "the network continues in straight lines."),
+    "identity": N_("Without an activation every unit is a straight line, and so is their sum: stacked linear layers "
+                   "collapse into one linear map."),
 }
 
 
@@ -32,5 +33,5 @@ def noise_floor(config, dataset: Dataset) -> float | None:
     run's diagnosis and the seed sweep judge a fit by (mlp_core.sweeps.floor_and_bar)."""
     if not config.data.noise_std:
         return None
-    floors, _, _ = floor_and_bar(config, [dataset])
+    floors, _bars, _spread = floor_and_bar(config, [dataset])
     return float(floors[0])

@@ -10,13 +10,19 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from mlp_core.i18n import N_, _
 from ui import theme
 from ui.charts import arrow_bytes, downsample, finish_spec, finite, style
 from ui.derived import shared_cache
 from ui.theme import EXTRAPOLATION_SHADE
 
 
-FIT_CURVES = ["true curve x² + 3", "network"]
+FIT_CURVES = [N_("true curve x² + 3"), N_("network")]  # the legend, shown as _(name)
+
+
+def fit_curves() -> list[str]:
+    """The fit chart's two curves in the reader's language (its data and legend)."""
+    return [_(name) for name in FIT_CURVES]
 
 
 def fit_points(inputs: np.ndarray, targets: np.ndarray, max_points: int = 1000) -> bytes:
@@ -27,7 +33,7 @@ def fit_points(inputs: np.ndarray, targets: np.ndarray, max_points: int = 1000) 
 
 def truth_curve(grid: np.ndarray) -> bytes:
     """The 'truth' dataset of `fit_spec`: x² + 3 on the grid, serialised once per run (it never moves)."""
-    return arrow_bytes(_curve(grid, grid**2 + 3, FIT_CURVES[0]))
+    return arrow_bytes(_curve(grid, grid**2 + 3, fit_curves()[0]))
 
 
 def fit_curve(grid: np.ndarray, fit: np.ndarray | None) -> pd.DataFrame:
@@ -35,7 +41,8 @@ def fit_curve(grid: np.ndarray, fit: np.ndarray | None) -> pd.DataFrame:
 
     Kept apart from the true curve so that a live redraw sends, and the browser redraws, only this.
     """
-    return _curve(grid, finite(fit), FIT_CURVES[1]) if fit is not None else _curve(grid[:0], grid[:0], FIT_CURVES[1])
+    name = fit_curves()[1]
+    return _curve(grid, finite(fit), name) if fit is not None else _curve(grid[:0], grid[:0], name)
 
 
 def _curve(x: np.ndarray, y: np.ndarray, name: str) -> pd.DataFrame:
@@ -62,13 +69,15 @@ def fit_y_domain(grid: np.ndarray, train_range: tuple[float, float], noise_std: 
 
 @shared_cache(maxsize=64)
 def fit_spec(x_domain: tuple[float, float], y_domain: tuple[float, float], train_range: tuple[float, float],
-             height: int = 420, title: str = "Data, true curve and the network's fit") -> dict:
+             height: int = 420, title: str | None = None) -> dict:
     """Scatter of the data ("points"), dashed true curve ("truth"), solid fit ("fit"); shaded where x is
-    outside the data."""
+    outside the data. Titled "Data, true curve and the network's fit" in the reader's language unless
+    given (shared_cache keys it by language)."""
+    title = _("Data, true curve and the network's fit") if title is None else title
     x_scale = alt.Scale(domain=list(x_domain), nice=False)
     y_scale = alt.Scale(domain=list(y_domain), clamp=True)
     band = pd.DataFrame({"start": [x_domain[0], train_range[1]], "end": [train_range[0], x_domain[1]],
-                         "label": ["no data here", ""]})
+                         "label": [_("no data here"), ""]})
     shade = alt.Chart(band).mark_rect(color=EXTRAPOLATION_SHADE).encode(x=alt.X("start:Q", scale=x_scale), x2="end:Q")
     shade_text = alt.Chart(band).mark_text(color=theme.SHADE_TEXT, fontSize=theme.FONT_SIZE - 1, align="left", dx=4,
                                            baseline="top", dy=6).encode(x="start:Q", y=alt.value(0), text="label:N")
@@ -86,15 +95,17 @@ def _curve_line(dataset: str, x_scale: alt.Scale, y_scale: alt.Scale) -> alt.Cha
     """
     return alt.Chart(alt.NamedData(dataset)).mark_line(strokeWidth=3, clip=True).encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale),
-        color=alt.Color("curve:N", title=None, scale=alt.Scale(domain=FIT_CURVES, range=[theme.TRUTH, theme.NETWORK])),
-        strokeDash=alt.StrokeDash("curve:N", title=None, scale=alt.Scale(domain=FIT_CURVES, range=[[6, 4], [1, 0]])),
-        tooltip=["curve:N", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("y:Q", format=".4g")])
+        color=alt.Color("curve:N", title=None, scale=alt.Scale(domain=fit_curves(), range=[theme.TRUTH, theme.NETWORK])),
+        strokeDash=alt.StrokeDash("curve:N", title=None, scale=alt.Scale(domain=fit_curves(), range=[[6, 4], [1, 0]])),
+        tooltip=[alt.Tooltip("curve:N", title=_("curve")), alt.Tooltip("x:Q", format=".3g"),
+                 alt.Tooltip("y:Q", format=".4g")])
 
 
 def units_chart(grid: np.ndarray, contributions: np.ndarray, train_range: tuple[float, float],
                 height: int = theme.CHART_HEIGHT) -> alt.TopLevelMixin:
     """One line per last-hidden-layer unit: its output weight times its activation, over x."""
-    frame = pd.DataFrame(finite(contributions).T, columns=[f"unit {i + 1}" for i in range(len(contributions))])
+    frame = pd.DataFrame(finite(contributions).T,
+                         columns=[_("unit {n}", n=i + 1) for i in range(len(contributions))])
     frame["x"] = grid
     long = frame.melt("x", var_name="unit", value_name="contribution")
     x_scale = alt.Scale(domain=[float(grid.min()), float(grid.max())], nice=False)
@@ -105,6 +116,7 @@ def units_chart(grid: np.ndarray, contributions: np.ndarray, train_range: tuple[
         y=alt.Y("contribution:Q", title="w_out · h(x)"),
         color=alt.Color("unit:N", title=None, sort=None, scale=alt.Scale(range=list(theme.SERIES)),
                         legend=alt.Legend(columns=10) if len(contributions) <= 20 else None),
-        tooltip=["unit:N", alt.Tooltip("x:Q", format=".3g"), alt.Tooltip("contribution:Q", format=".4g")])
+        tooltip=[alt.Tooltip("unit:N", title=_("unit")), alt.Tooltip("x:Q", format=".3g"),
+                 alt.Tooltip("contribution:Q", title=_("contribution"), format=".4g")])
     return style(alt.layer(shade, lines).properties(
-        title="Each unit of the last hidden layer: output weight × activation"), height)
+        title=_("Each unit of the last hidden layer: output weight × activation")), height)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from mlp_core import Config, SweepResult
 from mlp_core.diagnosis import summary
+from mlp_core.i18n import _
 from ui import charts, theme
 from ui.numbers import number
 from ui.sweeps import _time_metric, cached_sweep, final_loss_histogram
@@ -45,7 +46,7 @@ def regression_band_chart(result: SweepResult, inputs: np.ndarray, targets: np.n
                      alt.Tooltip("low:Q", format=".4g"), alt.Tooltip("high:Q", format=".4g")]),
     ]
     return charts.style(alt.layer(*layers).properties(
-        title=f"Mean fit of {len(outputs)} seeds (line) and the band where 80% of the fits lie"), height=380)
+        title=_("Mean fit of {n} seeds (line) and the band where 80% of the fits lie", n=len(outputs))), height=380)
 
 
 def regression_panel(config: Config, inputs: np.ndarray, targets: np.ndarray,
@@ -55,13 +56,14 @@ def regression_panel(config: Config, inputs: np.ndarray, targets: np.ndarray,
     if result is None:
         return
     columns = st.columns(4)
-    columns[0].metric("Final loss, median of seeds", number(float(np.nanmedian(result.final_loss))))
+    columns[0].metric(_("Final loss, median of seeds"), number(float(np.nanmedian(result.final_loss))))
     spread = np.nanpercentile(result.final_loss, [10, 90])
-    columns[1].metric("10%–90% of seeds", f"{number(spread[0], 3)} – {number(spread[1], 3)}")
-    columns[2].metric("Seeds within 10% of the noise floor", f"{int(result.solved.sum())} / {n_seeds}")
+    columns[1].metric(_("10%–90% of seeds"), f"{number(spread[0], 3)} – {number(spread[1], 3)}")
+    columns[2].metric(_("Seeds within 10% of the noise floor"), f"{int(result.solved.sum())} / {n_seeds}")
     _time_metric(columns[3], result)
-    st.caption(f"The seeds by verdict: {summary(result.verdicts())} (the same verdicts as a single run's).")
+    st.caption(_("The seeds by verdict: {summary} (the same verdicts as a single run's).",
+                 summary=summary(result.verdicts())))
     left, right = st.columns([3, 2])
     left.altair_chart(regression_band_chart(result, inputs, targets, train_range), width="stretch")
-    right.altair_chart(final_loss_histogram(result, title=f"Final loss of {n_seeds} seeds", log_scale=False),
+    right.altair_chart(final_loss_histogram(result, title=_("Final loss of {n} seeds", n=n_seeds), log_scale=False),
                        width="stretch")
