@@ -113,9 +113,9 @@ def _table_texts(proto) -> list[str]:
     """A dataframe's column titles (its column config's labels, else the Arrow names) and text cells."""
     import pyarrow as pa
 
-    texts = [proto.placeholder] if proto.placeholder else []
+    texts = [proto.placeholder] if getattr(proto, "placeholder", "") else []
     labels = {}
-    if proto.columns:
+    if getattr(proto, "columns", ""):
         for name, config in json.loads(proto.columns).items():
             if isinstance(config, dict) and isinstance(config.get("label"), str):
                 labels[name] = config["label"]

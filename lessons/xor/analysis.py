@@ -58,7 +58,7 @@ def _half_point(name: str) -> float:
     if spec.half_at is not None:
         return spec.half_at
     formula, low, high = _formula(name), 0.0, 10.0
-    for _ in range(80):
+    for _step in range(80):
         middle = (low + high) / 2
         low, high = (middle, high) if formula(np.array([middle]))[0] < THRESHOLD else (low, middle)
     return (low + high) / 2
@@ -100,7 +100,7 @@ def node_names(weights: Weights) -> list[list[str]]:
     """Unit names layer by layer: [['x1', 'x2'], ['h1_1', 'h1_2'], ['ŷ']] for a 2-2-1 network."""
     n_in = np.shape(weights[0][0])[1]
     names = [["x"] if n_in == 1 else [f"x{i + 1}" for i in range(n_in)]]
-    for layer, (W, _) in enumerate(weights[:-1], start=1):
+    for layer, (W, _bias) in enumerate(weights[:-1], start=1):
         names.append([f"h{layer}_{i + 1}" for i in range(np.shape(W)[0])])
     return names + [["ŷ"]]
 
