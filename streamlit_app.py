@@ -9,6 +9,7 @@ import threading
 import streamlit as st
 
 from mlp_core import DESCRIPTIONS, PRESETS  # configs only: torch is not imported here
+from mlp_core.i18n import _
 from ui.language import language_ui, use_language
 from ui.style import page_style_ui
 
@@ -41,7 +42,7 @@ def home() -> None:
             st.page_link(path, label=f"Open {title}", icon=icon)
     st.subheader("The lecture's experiments")
     st.caption("Each preset reproduces a script from the lecture exactly; choose it on its page.")
-    rows = "\n".join(f"| `{name}` | {DESCRIPTIONS[name]} |" for name in PRESETS)
+    rows = "\n".join(f"| `{name}` | {_(DESCRIPTIONS[name])} |" for name in PRESETS)
     st.markdown("| preset | experiment |\n|---|---|\n" + rows)
 
 
