@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .i18n import N_
+
 
 @dataclass(frozen=True)
 class Activation:
@@ -27,7 +29,7 @@ class Activation:
 
     name: str
     module: str | None  # the torch.nn class; None: no module at all (a plain Linear output)
-    formula: str  # as the lecture writes it
+    formula: str  # as the lecture writes it (words in it marked with N_: show it with _())
     kernel: str = ""  # ATen forward (autograd calls the functional one; the fast engine its in-place or .out form)
     backward: str = ""  # ATen backward kernel: (dL/da, saved tensor, *backward_args) -> dL/dz
     backward_args: tuple[Any, ...] = ()
@@ -59,7 +61,7 @@ ACTIVATIONS: Mapping[str, Activation] = MappingProxyType({a.name: a for a in (
     # the three below have a derivative that is no function of the output alone: the backward reads z
     Activation("softplus", "Softplus", "log(1 + e^z)", "softplus", "softplus_backward", (1.0, 20.0), (1.0, 20.0),
                saves="input", parameters={"beta": 1.0, "threshold": 20.0}, half_at=math.log(math.expm1(0.5))),
-    Activation("gelu", "GELU", "z·Φ(z), Φ the standard normal CDF", "gelu", "gelu_backward", saves="input",
+    Activation("gelu", "GELU", N_("z·Φ(z), Φ the standard normal CDF"), "gelu", "gelu_backward", saves="input",
                keywords={"approximate": "none"}, parameters={"approximate": "none"}),
     Activation("silu", "SiLU", "z·σ(z)", "silu", "silu_backward", saves="input"),
     Activation("identity", None, "z", half_at=0.5),
@@ -98,7 +100,7 @@ class Optimizer:
     name: str
     cls: str
     fast: str
-    description: str
+    description: str  # an English message marked with N_: show it with _()
     parameters: Mapping[str, Any] = field(default_factory=dict)  # given to torch.optim.<cls>
 
     def export(self, lr: str) -> str:
@@ -107,9 +109,9 @@ class Optimizer:
 
 
 OPTIMIZERS: Mapping[str, Optimizer] = MappingProxyType({o.name: o for o in (
-    Optimizer("sgd", "SGD", "SGD", "plain gradient descent, p −= lr·g"),
-    Optimizer("momentum", "SGD", "Momentum", "SGD with momentum 0.9, v = 0.9·v + g and p −= lr·v",
+    Optimizer("sgd", "SGD", "SGD", N_("plain gradient descent, p −= lr·g")),
+    Optimizer("momentum", "SGD", "Momentum", N_("SGD with momentum 0.9, v = 0.9·v + g and p −= lr·v"),
               parameters={"momentum": 0.9}),
-    Optimizer("rmsprop", "RMSprop", "RMSprop", "each step divided by the root of a running mean of g²"),
-    Optimizer("adam", "Adam", "Adam", "momentum and RMSprop's scaling, with bias correction"),
+    Optimizer("rmsprop", "RMSprop", "RMSprop", N_("each step divided by the root of a running mean of g²")),
+    Optimizer("adam", "Adam", "Adam", N_("momentum and RMSprop's scaling, with bias correction")),
 )})

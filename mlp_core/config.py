@@ -10,7 +10,8 @@ A `Config` is made of three sections plus the seed:
     Config(data=DataConfig(...), model=ModelConfig(...), training=TrainingConfig(...), seed=777)
 
 Every section validates itself on construction and raises `ValueError` with a message that
-names the field, the value and what is allowed.
+names the field, the value and what is allowed, in the reader's language (mlp_core/i18n.py; labels
+and help are marked here and translated by `field_label` and `field_help`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
 from . import components
-from .fields import Field, check_value, format_text, parse_text
+from .fields import Field, check_value, format_text, parse_text, shown_help, shown_label
+from .i18n import N_, _
 
 DATASETS = ("logic_gate", "quadratic", "nine_points")
 GATES = ("and", "or", "xor")
@@ -36,47 +38,60 @@ MAX_WIDTH = 256
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
-        Field("dataset", "data", str, "logic_gate", "Dataset",
-              "What the network learns: a logic gate, y = x² + 3 + noise, or the 9 points of the "
-              "linear-regression example.", choices=DATASETS),
-        Field("gate", "data", str, "xor", "Logic gate",
-              "Which truth table the 4 corners of the unit square carry.", choices=GATES),
-        Field("n_samples", "data", int, 1000, "Number of samples",
-              "Points in the data set (quadratic data, or noisy gate clouds).", low=4, high=5000),
-        Field("noise_std", "data", float, 0.0, "Noise std",
-              "Standard deviation of the Gaussian noise: added to y for the quadratic, to the "
-              "corners for noisy gates (0 = the exact 4 points).", low=0.0, high=20.0),
-        Field("x_limit", "data", float, 10.0, "x range (±)",
-              "The quadratic's x is drawn uniformly from [−x_limit, x_limit].", low=0.5, high=50.0),
-        Field("hidden_widths", "model", tuple, (2,), "Hidden layers",
-              "Width of each hidden layer; no hidden layer is the single-layer perceptron.",
+        Field("dataset", "data", str, "logic_gate", N_("Dataset"),
+              N_("What the network learns: a logic gate, y = x² + 3 + noise, or the 9 points of the "
+                 "linear-regression example."), choices=DATASETS),
+        Field("gate", "data", str, "xor", N_("Logic gate"),
+              N_("Which truth table the 4 corners of the unit square carry."), choices=GATES),
+        Field("n_samples", "data", int, 1000, N_("Number of samples"),
+              N_("Points in the data set (quadratic data, or noisy gate clouds)."), low=4, high=5000),
+        Field("noise_std", "data", float, 0.0, N_("Noise std"),
+              N_("Standard deviation of the Gaussian noise: added to y for the quadratic, to the "
+                 "corners for noisy gates (0 = the exact 4 points)."), low=0.0, high=20.0),
+        Field("x_limit", "data", float, 10.0, N_("x range (±)"),
+              N_("The quadratic's x is drawn uniformly from [−x_limit, x_limit]."), low=0.5, high=50.0),
+        Field("hidden_widths", "model", tuple, (2,), N_("Hidden layers"),
+              N_("Width of each hidden layer; no hidden layer is the single-layer perceptron."),
               low=1, high=MAX_WIDTH, max_length=MAX_HIDDEN_LAYERS),
-        Field("activation", "model", str, "sigmoid", "Activation",
-              "Non-linearity after every hidden layer.", choices=ACTIVATIONS),
-        Field("output_activation", "model", str, "sigmoid", "Output activation",
-              "Applied to the last layer: sigmoid gives a probability for BCE, identity a real "
-              "number for regression.", choices=ACTIVATIONS),
-        Field("init", "model", str, "default", "Initialisation",
-              "PyTorch's default (Kaiming-uniform) initialisation, or every weight and bias drawn "
-              "from randn as in the linear-regression-from-scratch example.", choices=INITS),
-        Field("loss", "training", str, "bce", "Loss",
-              "bce: binary cross-entropy; mse: mean squared error; l1: mean absolute error; "
-              "sse: sum of squared errors.", choices=LOSSES),
-        Field("optimizer", "training", str, "sgd", "Optimizer",
+        Field("activation", "model", str, "sigmoid", N_("Activation"),
+              N_("Non-linearity after every hidden layer."), choices=ACTIVATIONS),
+        Field("output_activation", "model", str, "sigmoid", N_("Output activation"),
+              N_("Applied to the last layer: sigmoid gives a probability for BCE, identity a real "
+                 "number for regression."), choices=ACTIVATIONS),
+        Field("init", "model", str, "default", N_("Initialisation"),
+              N_("PyTorch's default (Kaiming-uniform) initialisation, or every weight and bias drawn "
+                 "from randn as in the linear-regression-from-scratch example."), choices=INITS),
+        Field("loss", "training", str, "bce", N_("Loss"),
+              N_("bce: binary cross-entropy; mse: mean squared error; l1: mean absolute error; "
+                 "sse: sum of squared errors."), choices=LOSSES),
+        # The help lists the registry's optimizers (translated by `field_help`, entry by entry).
+        Field("optimizer", "training", str, "sgd", N_("Optimizer"),
               "; ".join(f"{o.name}: {o.description}" for o in components.OPTIMIZERS.values()) + ".",
               choices=OPTIMIZERS),
-        Field("learning_rate", "training", float, 1.0, "Learning rate",
-              "Step size of each update. Too large and the loss diverges.", low=1e-5, high=100.0,
+        Field("learning_rate", "training", float, 1.0, N_("Learning rate"),
+              N_("Step size of each update. Too large and the loss diverges."), low=1e-5, high=100.0,
               log_scale=True),
-        Field("epochs", "training", int, 10001, "Epochs",
-              "Passes over the data (one update each with full batches).", low=1, high=100_000),
-        Field("batch_size", "training", int, 0, "Batch size",
-              "Samples per update; 0 means the full batch, as in the lecture.", low=0, high=5000),
-        Field("seed", "", int, 777, "Seed",
-              "Seeds the data and the initial weights: the same seed gives the same run.",
+        Field("epochs", "training", int, 10001, N_("Epochs"),
+              N_("Passes over the data (one update each with full batches)."), low=1, high=100_000),
+        Field("batch_size", "training", int, 0, N_("Batch size"),
+              N_("Samples per update; 0 means the full batch, as in the lecture."), low=0, high=5000),
+        Field("seed", "", int, 777, N_("Seed"),
+              N_("Seeds the data and the initial weights: the same seed gives the same run."),
               low=0, high=2**31 - 1),
     )
 }
+
+
+def field_label(name: str) -> str:
+    """A field's label in the reader's language."""
+    return shown_label(FIELDS[name])
+
+
+def field_help(name: str) -> str:
+    """A field's help text in the reader's language (the optimizer's: each registry entry's description)."""
+    if name == "optimizer":
+        return "; ".join(f"{o.name}: {_(o.description)}" for o in components.OPTIMIZERS.values()) + "."
+    return shown_help(FIELDS[name])
 
 
 def _check(name: str, value: Any) -> Any:
@@ -171,14 +186,15 @@ class Config:
         """Rules that involve two fields; each message says what to change."""
         data, model, training = self.data, self.model, self.training
         if training.loss == "bce" and data.dataset != "logic_gate":
-            raise ValueError(f"loss = 'bce' is for 0/1 labels (dataset = 'logic_gate'); for dataset = "
-                             f"{data.dataset!r} use 'l1', 'mse' or 'sse'.")
+            raise ValueError(_("loss = 'bce' is for 0/1 labels (dataset = 'logic_gate'); for dataset = "
+                               "{dataset} use 'l1', 'mse' or 'sse'.", dataset=repr(data.dataset)))
         if training.loss == "bce" and model.output_activation != "sigmoid":
-            raise ValueError(f"loss = 'bce' needs output_activation = 'sigmoid' (binary cross-entropy "
-                             f"takes probabilities between 0 and 1), not {model.output_activation!r}.")
+            raise ValueError(_("loss = 'bce' needs output_activation = 'sigmoid' (binary cross-entropy "
+                               "takes probabilities between 0 and 1), not {activation}.",
+                               activation=repr(model.output_activation)))
         if training.batch_size > self.n_points:
-            raise ValueError(f"batch_size = {training.batch_size} is larger than the data set "
-                             f"({self.n_points} points); use 0 for the full batch.")
+            raise ValueError(_("batch_size = {batch_size} is larger than the data set ({points} points); "
+                               "use 0 for the full batch.", batch_size=training.batch_size, points=self.n_points))
 
     @property
     def n_points(self) -> int:
@@ -205,7 +221,8 @@ class Config:
         """Build from a flat mapping of field values; missing fields come from `base`."""
         unknown = sorted(set(values) - set(FIELDS))
         if unknown:
-            raise ValueError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(FIELDS)}.")
+            raise ValueError(_("unknown setting(s): {names}; known: {known}.", names=", ".join(unknown),
+                               known=", ".join(FIELDS)))
         merged = {**(base or cls()).to_flat(), **values}
         parts = {s: {n: merged[n] for n, f in FIELDS.items() if f.section == s} for s in _SECTIONS}
         return cls(**{s: _SECTIONS[s](**kw) for s, kw in parts.items()}, seed=merged["seed"])
@@ -223,7 +240,7 @@ class Config:
         """Parse a flat dict of strings strictly: any bad value raises ValueError."""
         unknown = sorted(set(params) - set(FIELDS))
         if unknown:
-            raise ValueError(f"unknown setting(s): {', '.join(unknown)}.")
+            raise ValueError(_("unknown setting(s): {names}.", names=", ".join(unknown)))
         return cls.from_flat({k: parse_value(k, v) for k, v in params.items()}, base=base)
 
     def to_json(self) -> str:
@@ -233,7 +250,7 @@ class Config:
     def from_json(cls, text: str) -> Config:
         values = json.loads(text)
         if not isinstance(values, dict):
-            raise ValueError("a config in JSON must be an object of field names to values.")
+            raise ValueError(_("a config in JSON must be an object of field names to values."))
         if isinstance(values.get("hidden_widths"), list):
             values["hidden_widths"] = tuple(values["hidden_widths"])
         return cls.from_flat(values)
@@ -259,13 +276,13 @@ def parse_query_lenient(params: Mapping[str, str], base: Config) -> tuple[Config
     good: dict[str, Any] = {}
     for key, text in params.items():
         if key not in FIELDS:
-            notices.append(f"unknown setting {key!r} ignored.")
+            notices.append(_("unknown setting {name} ignored.", name=repr(key)))
             continue
         try:
             good[key] = _check(key, parse_value(key, text))
         except ValueError as error:
             fallback = format_value(key, base.to_flat()[key])
-            notices.append(f"{error} Using {fallback}.")
+            notices.append(_("{error} Using {fallback}.", error=error, fallback=fallback))
     try:
         return Config.from_flat(good, base=base), notices
     except ValueError:
@@ -275,5 +292,5 @@ def parse_query_lenient(params: Mapping[str, str], base: Config) -> tuple[Config
         try:
             config = Config.from_flat({key: value}, base=config)
         except ValueError as error:
-            notices.append(f"{error} Ignored.")
+            notices.append(_("{error} Ignored.", error=error))
     return config, notices

@@ -5,6 +5,9 @@ this is what dominates the lecture's tiny networks) plus arithmetic proportional
 points x weights. The constants were fitted on the 2-core CI machine to the fast engine's rates
 (`python -m mlp_core.bench`) with about 2x to spare for drawing a live run; the estimate only has
 to be right within a factor of ~2 to refuse configs that would take minutes.
+
+The advice and the refusals are in the language current when they are made (mlp_core/i18n.py): the
+advice is a clause that ends a sentence ("lower the epochs"), as `refusal` and `sweep_refusal` use it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
+from .i18n import N_, _
 from .model import layer_sizes
 
 SECONDS_PER_STEP = 30e-6  # optimizer + loss + call overhead, independent of size
@@ -27,11 +31,29 @@ LIMIT_SECONDS = 30.0
 class CostEstimate:
     seconds: float
     limit: float
-    advice: str  # which control to lower, in the words of the page
+    advice: str  # which control to lower, in the words of the page (a clause, in the reader's language)
 
     @property
     def too_slow(self) -> bool:
         return self.seconds > self.limit
+
+    def refusal(self) -> str:
+        """Why a run is not trained, and what to change, in the reader's language."""
+        return _("These settings would take about {seconds:,.0f} s to train, more than the {limit:.0f} s this app "
+                 "allows. To train faster, {advice}.", seconds=self.seconds, limit=self.limit, advice=self.advice)
+
+    def sweep_refusal(self, n_seeds: int) -> str:
+        """Why a sweep of `n_seeds` seeds is not trained, and what to change, in the reader's language."""
+        return _("A sweep of {seeds} seeds would take about {seconds:,.0f} s, more than the {limit:.0f} s this app "
+                 "allows. Use fewer seeds, or {advice}.", seeds=n_seeds, seconds=self.seconds, limit=self.limit,
+                 advice=self.advice)
+
+
+# What to lower, by what dominates the cost (clauses: "To train faster, <advice>.")
+ADVICE_ARITHMETIC = N_("lower the width, the number of hidden layers, the number of samples or the epochs")
+ADVICE_BATCHES = N_("raise the batch size (0 = full batch) or lower the epochs")
+ADVICE_STEPS = N_("lower the epochs or the number of hidden layers")
+ADVICE_EPOCHS = N_("lower the epochs")
 
 
 def n_weights(config: Config) -> int:
@@ -50,12 +72,12 @@ def estimate(config: Config, limit: float = LIMIT_SECONDS) -> CostEstimate:
     arithmetic = _flops(config) / FLOPS_PER_SECOND
     seconds = overhead * (ADAM_FACTOR if training.optimizer == "adam" else 1.0) + arithmetic
     if arithmetic > overhead:
-        advice = "lower the width, the number of hidden layers, the number of samples or the epochs"
+        advice = ADVICE_ARITHMETIC
     elif batch < points:
-        advice = "raise the batch size (0 = full batch) or lower the epochs"
+        advice = ADVICE_BATCHES
     else:
-        advice = "lower the epochs or the number of hidden layers"
-    return CostEstimate(seconds, limit, advice)
+        advice = ADVICE_STEPS
+    return CostEstimate(seconds, limit, _(advice))
 
 
 SWEEP_OVERHEAD_PER_SEED = 0.02  # batched: one more seed adds ~2% to the per-step framework cost
@@ -87,7 +109,7 @@ def estimate_sweep(config: Config, n_seeds: int, limit: float = LIMIT_SECONDS, w
     per_worker = -(-n_seeds // workers)
     speedup = 1.0 if workers == 1 else workers * SWEEP_THREAD_EFFICIENCY
     seconds = overhead * (1 + SWEEP_OVERHEAD_PER_SEED * per_worker) + arithmetic * n_seeds / speedup
-    advice = single.advice if arithmetic * n_seeds > overhead else "lower the epochs"
+    advice = single.advice if arithmetic * n_seeds > overhead else _(ADVICE_EPOCHS)
     return CostEstimate(seconds, limit, advice)
 
 

@@ -14,6 +14,10 @@ A run ended does not mean a run worked. `diagnose(result)` gives one verdict:
 
 Only a solved run gets the page's green tick. Sweeps read the same verdicts per seed from their
 losses (`verdicts`), without the models.
+
+The verdicts are codes, the same in every language; what a reader reads is in the language current
+when it is made (mlp_core/i18n.py): a diagnosis's headline and hint, `verdict_label(verdict)` (the
+verdict as a word: "Still falling") and `summary` of a sweep's verdicts.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .i18n import N_, _
+
 if TYPE_CHECKING:
     from .trainer import RunResult
 
@@ -35,12 +41,16 @@ TAIL = 0.1  # the share of the run, at its end, whose progress tells "still fall
 STILL_FALLING = 0.01  # the loss fell by more than this share of itself over that tail
 NOTHING_LEARNED = 0.9  # a fit whose loss is ≥ 90% of predicting the mean of y has learned nothing
 VERDICTS = ("solved", "diverged", "plateau", "still falling", "stuck")
+LABELS = {"solved": N_("Solved"), "diverged": N_("Diverged"), "plateau": N_("Plateau"),
+          "still falling": N_("Still falling"), "stuck": N_("Stuck")}
+COUNTS = {"diverged": N_("{count} diverged"), "plateau": N_("{count} plateau"),  # a sweep's seeds by verdict
+          "still falling": N_("{count} still falling"), "stuck": N_("{count} stuck")}
 
 
 @dataclass(frozen=True)
 class Diagnosis:
-    verdict: str  # one of VERDICTS
-    headline: str  # what happened, one sentence
+    verdict: str  # one of VERDICTS (a code: `verdict_label` is the word a reader reads)
+    headline: str  # what happened, one sentence (in the language current when diagnosed)
     hint: str  # what to change ("" when solved)
     floor: float | None = None  # regression: the best achievable loss on this data
     dead_units: int | None = None  # ReLU units that output 0 for every training point
@@ -49,6 +59,17 @@ class Diagnosis:
     @property
     def solved(self) -> bool:
         return self.verdict == "solved"
+
+    @property
+    def label(self) -> str:
+        """The verdict as a word, in the reader's language: "Still falling"."""
+        return verdict_label(self.verdict)
+
+
+def verdict_label(verdict: str) -> str:
+    """A verdict code as the word a reader reads, capitalised, in the current language:
+    "still falling" -> "Still falling" (Korean: "아직 감소 중")."""
+    return _(LABELS[verdict])
 
 
 def still_falling(losses: np.ndarray, share: float = STILL_FALLING) -> bool:
@@ -111,8 +132,11 @@ def diagnose(result: RunResult) -> Diagnosis:
     config = result.config
     lr = config.training.learning_rate
     if result.status == "diverged":
-        return Diagnosis("diverged", f"Training diverged at epoch {result.diverged_at:,}: the loss became NaN or "
-                         "infinite.", f"The learning rate {lr:g} makes the updates overshoot — try {lr / 10:g}.")
+        return Diagnosis("diverged",
+                         _("Training diverged at epoch {epoch:,}: the loss became NaN or infinite.",
+                           epoch=result.diverged_at),
+                         _("The learning rate {lr:g} makes the updates overshoot — try {smaller:g}.",
+                           lr=lr, smaller=lr / 10))
     if result.dataset.task == "classification":
         return _classification(result)
     return _regression(result)
@@ -123,14 +147,16 @@ def _classification(result: RunResult) -> Diagnosis:
     verdict = verdict_of(result.losses, classification=True, accuracy=result.accuracy)
     accuracy, final = result.accuracy, result.final_loss
     if verdict == "solved":
-        return Diagnosis(verdict, "Solved: every training point is classified correctly.", "")
+        return Diagnosis(verdict, _("Solved: every training point is classified correctly."), "")
     if verdict == "plateau":
         if config.model.depth == 0 and config.data.gate == "xor":
-            return Diagnosis(verdict, f"On the ln 2 plateau (accuracy {accuracy:.2f}): no straight line separates "
-                             "XOR, so the perceptron answers 0.5 everywhere.", "Add a hidden layer (depth ≥ 1).")
-        return Diagnosis(verdict, f"Still on the ln 2 plateau (loss {final:.4f}, accuracy {accuracy:.2f}): the "
-                         "network answers about 0.5 everywhere.", "Train longer, or try another seed.")
-    return _not_there(result, verdict, f"accuracy {accuracy:.2f}, loss {final:.4g}")
+            return Diagnosis(verdict, _("On the ln 2 plateau (accuracy {accuracy:.2f}): no straight line separates "
+                                        "XOR, so the perceptron answers 0.5 everywhere.", accuracy=accuracy),
+                             _("Add a hidden layer (depth ≥ 1)."))
+        return Diagnosis(verdict, _("Still on the ln 2 plateau (loss {loss:.4f}, accuracy {accuracy:.2f}): the "
+                                    "network answers about 0.5 everywhere.", loss=final, accuracy=accuracy),
+                         _("Train longer, or try another seed."))
+    return _not_there(result, verdict, _("accuracy {accuracy:.2f}, loss {loss:.4g}", accuracy=accuracy, loss=final))
 
 
 def _regression(result: RunResult) -> Diagnosis:
@@ -142,16 +168,21 @@ def _regression(result: RunResult) -> Diagnosis:
     verdict = verdict_of(result.losses, classification=False, bar=bar)
     if verdict == "solved":
         if floor <= 0:
-            what = f"under 0.1% of predicting the mean of y ({flat:.4g})"
+            headline = _("Fitted: the loss {loss:.4g} is under 0.1% of predicting the mean of y ({flat:.4g}).",
+                         loss=final, flat=flat)
         elif result.config.data.dataset == "quadratic":
-            what = f"within 10% of the noise floor {floor:.4g}, the loss of x² + 3 itself"
+            headline = _("Fitted: the loss {loss:.4g} is within 10% of the noise floor {floor:.4g}, the loss of "
+                         "x² + 3 itself.", loss=final, floor=floor)
         else:
-            what = f"within 10% of the best straight line's {floor:.4g}"
-        return Diagnosis(verdict, f"Fitted: the loss {final:.4g} is {what}.", "", floor)
+            headline = _("Fitted: the loss {loss:.4g} is within 10% of the best straight line's {floor:.4g}.",
+                         loss=final, floor=floor)
+        return Diagnosis(verdict, headline, "", floor)
     if verdict == "stuck" and final >= NOTHING_LEARNED * flat:
-        return _not_there(result, verdict, f"loss {final:.4g}, no better than predicting the mean of y "
-                          f"({flat:.4g}); the best possible is {floor:.4g}", floor, nothing=True)
-    return _not_there(result, verdict, f"loss {final:.4g}, the best possible {floor:.4g}", floor)
+        return _not_there(result, verdict, _("loss {loss:.4g}, no better than predicting the mean of y ({flat:.4g}); "
+                                             "the best possible is {floor:.4g}", loss=final, flat=flat, floor=floor),
+                          floor, nothing=True)
+    return _not_there(result, verdict, _("loss {loss:.4g}, the best possible {floor:.4g}", loss=final, floor=floor),
+                      floor)
 
 
 def _not_there(result: RunResult, verdict: str, numbers: str, floor: float | None = None,
@@ -161,22 +192,25 @@ def _not_there(result: RunResult, verdict: str, numbers: str, floor: float | Non
     units = dead_units(result.model, result.dataset.inputs) if config.model.activation == "relu" else None
     dead, total = units if units else (None, None)
     if verdict == "still falling":
-        return Diagnosis(verdict, f"Still learning when training stopped ({numbers}).",
-                         "Train longer (more epochs), or raise the learning rate.", floor, dead, total)
-    headline = ("Learned nothing" if nothing else "Stuck: the loss stopped improving") + f" ({numbers})."
-    if dead:
-        hint = (f"{dead} of {total} ReLU units never activate (dead units get no gradient): lower the learning "
-                f"rate, try another seed, or use leaky ReLU.")
-    elif config.training.learning_rate >= 1 and config.data.task == "regression" or nothing:
-        hint = f"Lower the learning rate (now {config.training.learning_rate:g}), or try another seed."
+        return Diagnosis(verdict, _("Still learning when training stopped ({numbers}).", numbers=numbers),
+                         _("Train longer (more epochs), or raise the learning rate."), floor, dead, total)
+    if nothing:
+        headline = _("Learned nothing ({numbers}).", numbers=numbers)
     else:
-        hint = "Make the network wider or deeper, change the learning rate, or try another seed."
+        headline = _("Stuck: the loss stopped improving ({numbers}).", numbers=numbers)
+    if dead:
+        hint = _("{dead} of {total} ReLU units never activate (dead units get no gradient): lower the learning "
+                 "rate, try another seed, or use leaky ReLU.", dead=dead, total=total)
+    elif config.training.learning_rate >= 1 and config.data.task == "regression" or nothing:
+        hint = _("Lower the learning rate (now {lr:g}), or try another seed.", lr=config.training.learning_rate)
+    else:
+        hint = _("Make the network wider or deeper, change the learning rate, or try another seed.")
     return Diagnosis("stuck", headline, hint, floor, dead, total)
 
 
 def summary(verdict_list: Sequence[str]) -> str:
-    """"7 / 10 solved · 3 stuck": the seeds of a sweep by verdict, solved first."""
+    """"7 / 10 solved · 3 stuck": the seeds of a sweep by verdict, solved first (in the current language)."""
     counts = {v: sum(1 for x in verdict_list if x == v) for v in VERDICTS}
-    parts = [f"{counts['solved']} / {len(verdict_list)} solved"]
-    parts += [f"{counts[v]} {v}" for v in VERDICTS[1:] if counts[v]]
+    parts = [_("{solved} / {total} solved", solved=counts["solved"], total=len(verdict_list))]
+    parts += [_(COUNTS[v], count=counts[v]) for v in VERDICTS[1:] if counts[v]]
     return " · ".join(parts)

@@ -2,17 +2,24 @@
 
 The script draws its random numbers in the same order as the app (seed, data, weights), so
 running it prints the same losses as `run(config)` — a test checks that.
+
+Its comments (and docstrings) are in the language current when it is written (mlp_core/i18n.py), as
+the lecture's own scripts are commented in Korean; the code is the same in every language.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from .config import Config
 from .data import CORNERS, NINE_X, NINE_Y, TRUTH_TABLES
 from . import components
+from .i18n import _ as translate
 from .model import layer_sizes
 from .presets import DESCRIPTIONS, preset_name
 
 PRINT_EVERY = 100
+COMMENT_WIDTH = 92  # a comment of several lines is wrapped at this many columns
 
 
 def export_script(config: Config) -> str:
@@ -34,15 +41,41 @@ def _rows(values) -> str:
     return "[" + ", ".join("[" + ", ".join(repr(float(v)) for v in row) + "]" for row in values) + "]"
 
 
+def _(message: str, /, **values) -> str:
+    """A message for a comment or a docstring, in the current language, kept on one line and free of
+    backslashes and triple quotes, so that no translation can change what the script runs."""
+    text = translate(message, **values)
+    return " ".join(text.split()).replace("\\", "/").replace('"""', '"')
+
+
+def _comment(text: str) -> str:
+    """`text` as comment lines at most COMMENT_WIDTH columns wide (a Hangul syllable takes two), each
+    ending with a newline."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and _columns(f"# {line} {word}") > COMMENT_WIDTH:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "".join(f"# {line}\n" for line in lines + [line])
+
+
+def _columns(text: str) -> int:
+    """How many columns `text` takes in an editor: wide (East Asian) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _header(config: Config) -> str:
     name = preset_name(config)
-    title = DESCRIPTIONS[name] if name else "A custom MLP Lab experiment"
+    title = _(DESCRIPTIONS[name]) if name else _("A custom MLP Lab experiment")
     query = "&".join(f"{k}={v}" for k, v in config.to_query().items())
-    return (f'"""{title}.\n\nExported by MLP Lab; the app shows the same losses for these settings:\n'
+    exported = _("Exported by MLP Lab; the app shows the same losses for these settings:")
+    return (f'"""{title}.\n\n{exported}\n'
             f'{query}\n"""\nimport torch\nimport torch.nn as nn\n\n'
-            "# The app trains on one CPU thread. Matrix products sum in an order that depends on the\n"
-            "# thread count, so with one thread here the printed losses equal the app's digit for digit.\n"
-            "torch.set_num_threads(1)\n")
+            + _comment(_("The app trains on one CPU thread. Matrix products sum in an order that depends on the "
+                         "thread count, so with one thread here the printed losses equal the app's digit for digit."))
+            + "torch.set_num_threads(1)\n")
 
 
 def _data(config: Config) -> str:
@@ -51,7 +84,8 @@ def _data(config: Config) -> str:
         labels = [[v] for v in TRUTH_TABLES[data.gate]]
         if data.noise_std == 0:
             return f"X = torch.tensor({_rows(CORNERS)})\nY = torch.tensor({_rows(labels)})\n"
-        return (f"# {data.n_samples} points in noisy clouds around the 4 corners of the unit square\n"
+        clouds = _("{n} points in noisy clouds around the 4 corners of the unit square", n=data.n_samples)
+        return (f"# {clouds}\n"
                 f"corners = torch.tensor({_rows(CORNERS)})\nlabels = torch.tensor({_rows(labels)})\n"
                 f"index = torch.arange({data.n_samples}) % 4\n"
                 f"X = corners[index] + torch.randn({data.n_samples}, 2) * {_num(data.noise_std)}\n"
@@ -59,10 +93,12 @@ def _data(config: Config) -> str:
     if data.dataset == "nine_points":
         return (f"X = torch.tensor({_rows([[v] for v in NINE_X])})\n"
                 f"Y = torch.tensor({_rows([[v] for v in NINE_Y])})\n")
-    return (f"# y = x² + 3 + noise, x ~ U(-{_num(data.x_limit)}, {_num(data.x_limit)}), noise ~ N(0, {_num(data.noise_std)}²)\n"
+    drawn = _("y = x² + 3 + noise, x ~ U(-{limit}, {limit}), noise ~ N(0, {std}²)", limit=_num(data.x_limit),
+              std=_num(data.noise_std))
+    return (f"# {drawn}\n"
             f"X = (torch.rand({data.n_samples}, 1) * 2 - 1) * {_num(data.x_limit)}\n"
             f"noise = torch.randn({data.n_samples}, 1) * {_num(data.noise_std)}\n"
-            f"Y = X ** 2 + 3 + noise  # train against the noisy targets\n")
+            f"Y = X ** 2 + 3 + noise  # {_('train against the noisy targets')}\n")
 
 
 def _model(config: Config) -> str:
@@ -78,7 +114,7 @@ def _model(config: Config) -> str:
     helper = ""
     if model.init == "randn":
         helper = ("\n\ndef linear(n_in, n_out):\n"
-                  '    """nn.Linear with every weight and bias drawn from randn (no default init)."""\n'
+                  f'    """{_("nn.Linear with every weight and bias drawn from randn (no default init).")}"""\n'
                   "    layer = torch.nn.utils.skip_init(nn.Linear, n_in, n_out)\n"
                   "    with torch.no_grad():\n"
                   "        layer.weight.copy_(torch.randn(n_out, n_in))\n"
@@ -100,8 +136,8 @@ def _training(config: Config) -> str:
                         "    optimizer.step()\n"
                         f"    if step % {PRINT_EVERY} == 0:\n"
                         "        print(step, cost.item())\n")
-    n, size = config.n_points, training.batch_size
-    return setup + (f"shuffle = torch.Generator().manual_seed({config.seed + 1})  # batch order, apart from init\n"
+    n, size, apart = config.n_points, training.batch_size, _("batch order, apart from init")
+    return setup + (f"shuffle = torch.Generator().manual_seed({config.seed + 1})  # {apart}\n"
                     f"for epoch in range({training.epochs}):\n"
                     f"    order = torch.randperm({n}, generator=shuffle)\n"
                     "    total = torch.zeros(())\n"
@@ -141,15 +177,15 @@ def _is_lecture_linear_regression(config: Config) -> bool:
 def _linear_regression_from_scratch(config: Config) -> str:
     training = config.training
     return (f"torch.manual_seed({config.seed})\n\n{_data(config)}\n"
-            "# The modern form of the lecture's Variable(..., requires_grad=True)\n"
+            + _comment(_("The modern form of the lecture's Variable(..., requires_grad=True)")) +
             "w = torch.randn(1, requires_grad=True)\n"
             "b = torch.randn(1, requires_grad=True)\n"
             f"learning_rate = {_num(training.learning_rate)}\n\n"
             f"for step in range({training.epochs}):\n"
             "    prediction = X * w + b\n"
-            "    cost = ((prediction - Y) ** 2).sum()  # sum of squared errors\n"
+            f"    cost = ((prediction - Y) ** 2).sum()  # {_('sum of squared errors')}\n"
             "    cost.backward()\n"
-            "    with torch.no_grad():  # the update by hand, outside the graph\n"
+            f"    with torch.no_grad():  # {_('the update by hand, outside the graph')}\n"
             "        w -= learning_rate * w.grad\n"
             "        b -= learning_rate * b.grad\n"
             "    w.grad.zero_()\n"

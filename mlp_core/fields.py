@@ -4,8 +4,9 @@ Every page's URL state goes through here: the experiment configs' field table (m
 and the backprop walkthrough's inputs (lessons/backprop/state.py) are tables of `Field`s, read by
 `parse_text` (a URL string into the field's type), `check_value` (the range, the choices, the stops)
 and `format_text` (the value back into the URL). A refused value raises `FieldError`, a
-`ValueError` whose text names the field, the value and what is allowed, in words a student reads.
-Torch-free: configs import without torch.
+`ValueError` whose text names the field, the value and what is allowed, in words a student reads
+(in the reader's language: mlp_core/i18n.py). `label` and `help` are English messages marked for the
+catalogs; `shown_label` and `shown_help` give them translated. Torch-free: configs import without torch.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any, Mapping
+
+from .i18n import N_, _
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
@@ -30,7 +33,7 @@ class Field:
     section: str  # "data", "model", "training", "" for the top-level seed; a page's own: its name
     kind: type
     default: Any
-    label: str = ""
+    label: str = ""  # an English message, marked with N_() where the field is defined
     help: str = ""
     low: float | None = None  # inclusive bounds for numbers (for widths: each width)
     high: float | None = None
@@ -43,11 +46,28 @@ class Field:
 
 class FieldError(ValueError):
     """A refused value: `str()` is "name = value reason." for a notice that stands alone; `reason`
-    alone lets a page word its own notice."""
+    alone (a clause such as "is out of range; it must be between 0 and 20", in the language current
+    when it was raised) lets a page word its own notice."""
 
     def __init__(self, name: str, shown: str, reason: str) -> None:
-        super().__init__(f"{name} = {shown} {reason}.")
+        super().__init__(_("{name} = {shown} {reason}.", name=name, shown=shown, reason=reason))
         self.name, self.shown, self.reason = name, shown, reason
+
+
+def shown_label(spec: Field) -> str:
+    """The field's label in the reader's language."""
+    return _(spec.label) if spec.label else ""
+
+
+def shown_help(spec: Field) -> str:
+    """The field's help text in the reader's language."""
+    return _(spec.help) if spec.help else ""
+
+
+NOT_A = {  # what a URL string that does not parse should have been
+    bool: N_("is not on or off (1 or 0)"), tuple: N_("is not layer widths such as 100-10-6"),
+    int: N_("is not a whole number"), float: N_("is not a number"),
+}
 
 
 def show_number(value: Any) -> str:
@@ -79,52 +99,54 @@ def parse_text(spec: Field, text: str) -> Any:
         if spec.kind is float:
             return float(text)
     except (ValueError, OverflowError):
-        expected = {bool: "on or off (1 or 0)", tuple: "layer widths such as 100-10-6", int: "a whole number",
-                    float: "a number"}[spec.kind]
-        raise FieldError(spec.name, repr(text), f"is not {expected}") from None
+        raise FieldError(spec.name, repr(text), _(NOT_A[spec.kind])) from None
     return text.lower()
 
 
 def check_value(spec: Field, value: Any) -> Any:
     """The value if the field allows it, normalised (ints as int, tuples as tuple); else FieldError."""
-    between = f"between {show_number(spec.low)} and {show_number(spec.high)}"
+    bounds = {"low": show_number(spec.low), "high": show_number(spec.high)}
     if spec.kind is tuple:
         return _check_names(spec, value) if spec.choices else _check_widths(spec, value)
     if spec.kind is str:
         if not isinstance(value, str) or value not in spec.choices:
-            raise FieldError(spec.name, repr(value), f"is not allowed; choose one of {', '.join(spec.choices)}")
+            raise FieldError(spec.name, repr(value), _("is not allowed; choose one of {choices}",
+                                                       choices=", ".join(spec.choices)))
         return value
     if spec.kind is bool:
         if not isinstance(value, bool):
-            raise FieldError(spec.name, repr(value), "must be on or off")
+            raise FieldError(spec.name, repr(value), _("must be on or off"))
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FieldError(spec.name, repr(value), f"must be a number {between}")
+        raise FieldError(spec.name, repr(value), _("must be a number between {low} and {high}", **bounds))
     if not math.isfinite(value):
-        raise FieldError(spec.name, show_number(value), f"must be a finite number {between}")
+        raise FieldError(spec.name, show_number(value), _("must be a finite number between {low} and {high}",
+                                                          **bounds))
     if spec.stops:
         stop = next((s for s in spec.stops if math.isclose(s, value, rel_tol=1e-9)), None)
         if stop is None:
-            raise FieldError(spec.name, show_number(value),
-                             f"is not one of the stops {', '.join(show_number(s) for s in spec.stops)}")
+            raise FieldError(spec.name, show_number(value), _("is not one of the stops {stops}",
+                                                              stops=", ".join(show_number(s) for s in spec.stops)))
         return stop
     if spec.kind is int and value != int(value):
-        raise FieldError(spec.name, show_number(value), f"must be a whole number {between}")
+        raise FieldError(spec.name, show_number(value), _("must be a whole number between {low} and {high}", **bounds))
     if not spec.low <= value <= spec.high:
-        raise FieldError(spec.name, show_number(value), f"is out of range; it must be {between}")
+        raise FieldError(spec.name, show_number(value), _("is out of range; it must be between {low} and {high}",
+                                                          **bounds))
     return int(value) if spec.kind is int else float(value)
 
 
 def _check_widths(spec: Field, value: Any) -> tuple[int, ...]:
     if not isinstance(value, (tuple, list)):
-        raise FieldError(spec.name, repr(value), "must be a list of layer widths, e.g. (100, 10, 6)")
+        raise FieldError(spec.name, repr(value), _("must be a list of layer widths, e.g. (100, 10, 6)"))
     if len(value) > spec.max_length:
-        raise FieldError(spec.name, repr(tuple(value)),
-                         f"has {len(value)} hidden layers; at most {spec.max_length} are allowed")
+        raise FieldError(spec.name, repr(tuple(value)), _("has {count} hidden layers; at most {most} are allowed",
+                                                          count=len(value), most=spec.max_length))
     for width in value:
         if isinstance(width, bool) or not isinstance(width, int) or not spec.low <= width <= spec.high:
-            raise FieldError(spec.name, f"{tuple(value)!r}:", f"each width must be a whole number between "
-                             f"{show_number(spec.low)} and {show_number(spec.high)}")
+            raise FieldError(spec.name, repr(tuple(value)),
+                             _("is not allowed: each width must be a whole number between {low} and {high}",
+                               low=show_number(spec.low), high=show_number(spec.high)))
     return tuple(int(w) for w in value)
 
 
@@ -133,8 +155,8 @@ def _check_names(spec: Field, value: Any) -> tuple[str, ...]:
     unknown = [name for name in names if name not in spec.choices]
     if unknown or not names:
         raise FieldError(spec.name, repr(",".join(map(str, names))),
-                         f"names no known choice ({', '.join(unknown) or 'empty'}); "
-                         f"choose from {', '.join(spec.choices)}")
+                         _("names no known choice ({unknown}); choose from {choices}",
+                           unknown=", ".join(unknown) or _("empty"), choices=", ".join(spec.choices)))
     return tuple(name for name in spec.choices if name in names)  # the choices' own order
 
 
@@ -161,7 +183,7 @@ def parse_lenient(table: Mapping[str, Field], params: Mapping[str, str], ignore:
         if key in ignore:
             continue
         if key not in table:
-            refused.append(FieldError(key, repr(text), "is not a setting of this page"))
+            refused.append(FieldError(key, repr(text), _("is not a setting of this page")))
             continue
         try:
             values[key] = check_value(table[key], parse_text(table[key], text))

@@ -1,10 +1,14 @@
-"""The lecture's experiments as named configs (E1–E3 and E7–E9, as the README's preset table lists them)."""
+"""The lecture's experiments as named configs (E1–E3 and E7–E9, as the README's preset table lists them).
+
+`DESCRIPTIONS` and `TITLES` hold English messages marked for the catalogs (mlp_core/i18n.py): show
+them with `_(DESCRIPTIONS[name])`, in the reader's language."""
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
 from .config import Config, DataConfig, ModelConfig, TrainingConfig
+from .i18n import N_
 
 
 def _xor_mlp(hidden_widths: tuple[int, ...]) -> Config:
@@ -52,26 +56,26 @@ PRESETS: MappingProxyType[str, Config] = MappingProxyType({
 })
 
 DESCRIPTIONS = MappingProxyType({
-    "xor-2-2-1": "E1 · XOR with one hidden layer of 2 sigmoid units (2-2-1)",
-    "xor-2-10-10-10-1": "E2 · XOR with three hidden layers of 10 (2-10-10-10-1): a long plateau at ln 2",
-    "perceptron-and": "E3 · single-layer perceptron on AND: solved",
-    "perceptron-or": "E3 · single-layer perceptron on OR: solved",
-    "perceptron-xor": "E3 · single-layer perceptron on XOR: no line separates the classes",
-    "linear-regression-9-points": "E7 · linear regression from scratch on nine points",
-    "quadratic-small-sgd": "E8 · y = x² + 3 + noise, small 1-2-3-4-1 ReLU net, SGD",
-    "quadratic-wide-adam": "E9 · y = x² + 3 + noise (std 5), wide 1-100-10-6-1 ReLU net, Adam",
+    "xor-2-2-1": N_("E1 · XOR with one hidden layer of 2 sigmoid units (2-2-1)"),
+    "xor-2-10-10-10-1": N_("E2 · XOR with three hidden layers of 10 (2-10-10-10-1): a long plateau at ln 2"),
+    "perceptron-and": N_("E3 · single-layer perceptron on AND: solved"),
+    "perceptron-or": N_("E3 · single-layer perceptron on OR: solved"),
+    "perceptron-xor": N_("E3 · single-layer perceptron on XOR: no line separates the classes"),
+    "linear-regression-9-points": N_("E7 · linear regression from scratch on nine points"),
+    "quadratic-small-sgd": N_("E8 · y = x² + 3 + noise, small 1-2-3-4-1 ReLU net, SGD"),
+    "quadratic-wide-adam": N_("E9 · y = x² + 3 + noise (std 5), wide 1-100-10-6-1 ReLU net, Adam"),
 })
 
 
 TITLES = MappingProxyType({  # short enough for a sidebar selector
-    "xor-2-2-1": "E1 · XOR, MLP 2-2-1",
-    "xor-2-10-10-10-1": "E2 · XOR, deep 2-10-10-10-1",
-    "perceptron-and": "E3 · perceptron, AND",
-    "perceptron-or": "E3 · perceptron, OR",
-    "perceptron-xor": "E3 · perceptron, XOR",
-    "linear-regression-9-points": "E7 · linear regression, 9 points",
-    "quadratic-small-sgd": "E8 · quadratic, small net, SGD",
-    "quadratic-wide-adam": "E9 · quadratic, wide net, Adam",
+    "xor-2-2-1": N_("E1 · XOR, MLP 2-2-1"),
+    "xor-2-10-10-10-1": N_("E2 · XOR, deep 2-10-10-10-1"),
+    "perceptron-and": N_("E3 · perceptron, AND"),
+    "perceptron-or": N_("E3 · perceptron, OR"),
+    "perceptron-xor": N_("E3 · perceptron, XOR"),
+    "linear-regression-9-points": N_("E7 · linear regression, 9 points"),
+    "quadratic-small-sgd": N_("E8 · quadratic, small net, SGD"),
+    "quadratic-wide-adam": N_("E9 · quadratic, wide net, Adam"),
 })
 
 

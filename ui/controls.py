@@ -7,6 +7,10 @@ controls; values that don't parse or are out of range fall back to the preset wi
 
 Why not `bind="query-params"`: Streamlit drops invalid URL values silently, and a student who
 pastes a mangled link should be told what was ignored.
+
+Every word here is in the reader's language (mlp_core/i18n.py): labels and help from the field table
+(`field_label`, `field_help`), the choices' labels (CHOICE_LABELS, marked for the catalogs), the
+presets' titles, the notices. The notices about a link are worded once, on the session's first visit.
 """
 
 from __future__ import annotations
@@ -18,20 +22,33 @@ from typing import Any
 import streamlit as st
 
 from mlp_core import DESCRIPTIONS, FIELDS, PRESETS, Config, parse_query_lenient, preset_name
-from mlp_core.config import format_value, parse_value
+from mlp_core.config import field_help, field_label, format_value, parse_value
+from mlp_core.i18n import N_, _
 from mlp_core.presets import TITLES
 
 from .language import URL_KEY, with_language
 
 CUSTOM = "custom"
 # Every registry entry's label (tests/test_registry.py keeps the keys equal to the registry's names).
+# English messages marked for the catalogs: a control shows `choice_label(name)`.
 CHOICE_LABELS = {
-    "sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU", "softplus": "softplus",
-    "gelu": "GELU", "silu": "SiLU (swish)", "identity": "identity (none)",
-    "bce": "BCE (cross-entropy)", "mse": "MSE (mean squared)", "l1": "L1 (mean absolute)", "sse": "SSE (sum of squares)",
-    "sgd": "SGD", "momentum": "SGD + momentum 0.9", "rmsprop": "RMSprop", "adam": "Adam",
-    "and": "AND", "or": "OR", "xor": "XOR", "default": "PyTorch default", "randn": "randn",
+    "sigmoid": N_("sigmoid"), "tanh": N_("tanh"), "relu": N_("ReLU"), "leaky_relu": N_("leaky ReLU"),
+    "softplus": N_("softplus"), "gelu": N_("GELU"), "silu": N_("SiLU (swish)"), "identity": N_("identity (none)"),
+    "bce": N_("BCE (cross-entropy)"), "mse": N_("MSE (mean squared)"), "l1": N_("L1 (mean absolute)"),
+    "sse": N_("SSE (sum of squares)"),
+    "sgd": N_("SGD"), "momentum": N_("SGD + momentum 0.9"), "rmsprop": N_("RMSprop"), "adam": N_("Adam"),
+    "and": N_("AND"), "or": N_("OR"), "xor": N_("XOR"), "default": N_("PyTorch default"), "randn": N_("randn"),
 }
+
+
+def choice_label(name: str) -> str:
+    """How a control shows a choice, in the reader's language."""
+    return _(CHOICE_LABELS[name]) if name in CHOICE_LABELS else name
+
+
+def preset_title(name: str) -> str:
+    """How the preset selector shows a preset (or the custom settings), in the reader's language."""
+    return _(TITLES[name]) if name in TITLES else _("Custom settings")
 
 
 _CHECKED: set[str] = set()  # the PageControls whose presets were checked
@@ -102,16 +119,16 @@ def config_ui(spec: PageControls) -> Config:
     if not state.get(spec.key("_ready")):
         _seed_from_url(spec)
     _sync_preset_selector(spec)
-    st.selectbox("Preset (the lecture's experiments)", (*spec.presets, CUSTOM), key=spec.key("preset"),
-                 format_func=lambda name: TITLES.get(name, "Custom settings"),
-                 help="\n".join(f"- {DESCRIPTIONS[name]}" for name in spec.presets),
+    st.selectbox(_("Preset (the lecture's experiments)"), (*spec.presets, CUSTOM), key=spec.key("preset"),
+                 format_func=preset_title,
+                 help="\n".join(f"- {_(DESCRIPTIONS[name])}" for name in spec.presets),
                  on_change=_apply_preset, args=(spec,))
     for name in spec.fields:
         _field_widget(spec, name)
     try:
         config = _config_from_state(spec)
     except ValueError as error:
-        st.error(f"These settings don't fit together: {error}")
+        st.error(_("These settings don't fit together: {error}", error=error))
         st.stop()
     _write_url(spec, config)
     return config
@@ -127,7 +144,7 @@ def show_url_notices(spec: PageControls) -> None:
     notices = url_notices(spec)
     if notices:
         items = "\n".join(f"- {notice}" for notice in notices)
-        st.warning(f"**Some settings in the link were ignored** (the others were applied):\n{items}",
+        st.warning(_("**Some settings in the link were ignored** (the others were applied):") + f"\n{items}",
                    icon=":material/link_off:")
 
 
@@ -140,16 +157,17 @@ def _seed_from_url(spec: PageControls) -> None:
         if name in spec.presets:
             base = PRESETS[name]
         else:
-            notices.append(f"unknown preset {_short(name)} ignored; choose one of {', '.join(spec.presets)}.")
+            notices.append(_("unknown preset {name} ignored; choose one of {presets}.", name=_short(name),
+                             presets=", ".join(spec.presets)))
     for key in [k for k in params if k not in spec.fields]:
         params.pop(key)
-        notices.append(f"{_short(key)} is not a setting of this page; ignored.")
+        notices.append(_("{name} is not a setting of this page; ignored.", name=_short(key)))
     config, more = parse_query_lenient(params, base)
     config, narrower = _within_page_limits(spec, config, base)
     _store_config(spec, config)
     notices += more + narrower
     if len(notices) > MAX_NOTICES:
-        notices = notices[:MAX_NOTICES - 1] + [f"… and {len(notices) - MAX_NOTICES + 1} more ignored."]
+        notices = notices[:MAX_NOTICES - 1] + [_("… and {count} more ignored.", count=len(notices) - MAX_NOTICES + 1)]
     st.session_state[spec.key("_notices")] = notices
     st.session_state[spec.key("_ready")] = True
 
@@ -165,13 +183,16 @@ def _read_url() -> tuple[dict[str, str], list[str]]:
         if len(params) >= MAX_URL_PARAMS:
             skipped += 1
         elif len(key) > MAX_NAME_CHARS:
-            notices.append(f"a setting name of {len(key):,} characters ({_short(key)}) is not a setting; ignored.")
+            notices.append(_("a setting name of {length:,} characters ({name}) is not a setting; ignored.",
+                             length=len(key), name=_short(key)))
         elif len(value := st.query_params[key]) > MAX_VALUE_CHARS:
-            notices.append(f"{key}: a value of {len(value):,} characters is too long to be a setting; ignored.")
+            notices.append(_("{name}: a value of {length:,} characters is too long to be a setting; ignored.",
+                             name=key, length=len(value)))
         else:
             params[key] = value
     if skipped:
-        notices.append(f"the link names more than {MAX_URL_PARAMS} settings: the last {skipped:,} were not read.")
+        notices.append(_("the link names more than {most} settings: the last {count:,} were not read.",
+                         most=MAX_URL_PARAMS, count=skipped))
     return params, notices
 
 
@@ -191,11 +212,13 @@ def _within_page_limits(spec: PageControls, config: Config, base: Config) -> tup
         else:
             low, high = spec.range(name)
             allowed = all(low <= v <= high for v in (value if isinstance(value, tuple) else (value,)))
-            shown = f"{low:g} to {high:g}" + (" per layer" if meta.kind is tuple else "")
+            shown = (_("{low:g} to {high:g} per layer", low=low, high=high) if meta.kind is tuple
+                     else _("{low:g} to {high:g}", low=low, high=high))
         if not allowed:
             fallback = base.to_flat()[name]
-            notices.append(f"{name} = {format_value(name, value)} is outside this page's range ({shown}); "
-                           f"using {format_value(name, fallback)}.")
+            notices.append(_("{name} = {value} is outside this page's range ({allowed}); using {fallback}.",
+                             name=name, value=format_value(name, value), allowed=shown,
+                             fallback=format_value(name, fallback)))
             config = Config.from_flat({name: fallback}, base=config)
     return config, notices
 
@@ -249,21 +272,21 @@ def _write_url(spec: PageControls, config: Config) -> None:
 
 def _field_widget(spec: PageControls, name: str) -> None:
     meta, key = FIELDS[name], spec.key(name)
+    label, tip = field_label(name), field_help(name)
     if name == "hidden_widths":
         _architecture_widgets(spec)
     elif meta.log_scale:
         stops = sorted(set(log_stops(*spec.range(name))) | {st.session_state[key]})
-        st.select_slider(meta.label, stops, key=key, help=meta.help, format_func=lambda v: f"{v:g}")
+        st.select_slider(label, stops, key=key, help=tip, format_func=lambda v: f"{v:g}")
     elif meta.kind is str:
-        st.selectbox(meta.label, spec.options(name), key=key, help=meta.help,
-                     format_func=lambda v: CHOICE_LABELS.get(v, v))
+        st.selectbox(label, spec.options(name), key=key, help=tip, format_func=choice_label)
     elif meta.kind is int:
         low, high = spec.range(name)
         st.session_state[key] = min(max(int(st.session_state[key]), low), high)
-        st.number_input(meta.label, min_value=low, max_value=high, step=_int_step(name), key=key, help=meta.help)
+        st.number_input(label, min_value=low, max_value=high, step=_int_step(name), key=key, help=tip)
     else:
         low, high = spec.range(name)
-        st.slider(meta.label, low, high, step=_float_step(high - low), key=key, help=meta.help)
+        st.slider(label, low, high, step=_float_step(high - low), key=key, help=tip)
 
 
 def log_stops(low: float, high: float) -> tuple[float, ...]:
@@ -285,15 +308,16 @@ def _architecture_widgets(spec: PageControls) -> None:
     """Depth and width sliders for quick play, and a box for exact widths such as 100-10-6."""
     low, high = spec.range("hidden_widths")
     max_depth = FIELDS["hidden_widths"].max_length
-    st.slider("Hidden layers (depth)", 0, max_depth, key=spec.key("depth"), on_change=_widths_from_sliders,
-              args=(spec,), help="0 hidden layers is the single-layer perceptron.")
-    st.slider("Units per hidden layer (width)", low, high, key=spec.key("width"), on_change=_widths_from_sliders,
+    st.slider(_("Hidden layers (depth)"), 0, max_depth, key=spec.key("depth"), on_change=_widths_from_sliders,
+              args=(spec,), help=_("0 hidden layers is the single-layer perceptron."))
+    st.slider(_("Units per hidden layer (width)"), low, high, key=spec.key("width"), on_change=_widths_from_sliders,
               args=(spec,), disabled=st.session_state[spec.key("depth")] == 0)
-    st.text_input("Layer widths", key=spec.key("widths_text"), on_change=_widths_from_text, args=(spec,),
-                  help="Widths of the hidden layers separated by '-', e.g. 100-10-6; 'none' for no hidden layer.")
+    st.text_input(_("Layer widths"), key=spec.key("widths_text"), on_change=_widths_from_text, args=(spec,),
+                  help=_("Widths of the hidden layers separated by '-', e.g. 100-10-6; 'none' for no hidden layer."))
     error = st.session_state.get(spec.key("widths_error"))
     if error:
-        st.error(f"{error} Keeping {format_value('hidden_widths', st.session_state[spec.key('hidden_widths')])}.")
+        st.error(_("{error} Keeping {widths}.", error=error,
+                   widths=format_value("hidden_widths", st.session_state[spec.key("hidden_widths")])))
 
 
 def _widths_from_sliders(spec: PageControls) -> None:
@@ -311,7 +335,7 @@ def _widths_from_text(spec: PageControls) -> None:
         widths = Config.from_flat({"hidden_widths": parse_value("hidden_widths", state[spec.key("widths_text")])},
                                   base=PRESETS[spec.default_preset]).model.hidden_widths
         if any(not low <= w <= high for w in widths):
-            raise ValueError(f"each width must be between {low} and {high} on this page.")
+            raise ValueError(_("each width must be between {low} and {high} on this page.", low=low, high=high))
     except ValueError as error:
         state[spec.key("widths_error")] = str(error)
         return
