@@ -61,7 +61,7 @@ FIELDS: dict[str, Field] = {
         Field("init", "model", str, "default", N_("Initialisation"),
               N_("PyTorch's default (Kaiming-uniform) initialisation, or every weight and bias drawn "
                  "from randn as in the linear-regression-from-scratch example."), choices=INITS),
-        Field("loss", "training", str, "bce", N_("Loss"),
+        Field("loss", "training", str, "bce", N_("Loss function"),
               N_("bce: binary cross-entropy; mse: mean squared error; l1: mean absolute error; "
                  "sse: sum of squared errors."), choices=LOSSES),
         # The help lists the registry's optimizers (translated by `field_help`, entry by entry).

@@ -59,6 +59,21 @@ def ngettext(singular: str, plural: str, n: int, /, **values) -> str:
     return text.format(**values) if values else text
 
 
+def spoken_now(function):
+    """`function` speaking the language current now, wherever it is called later: for a widget's
+    `format_func`, which Streamlit (and AppTest) may call outside this script run's context."""
+    language = current()
+
+    def call(*args, **kwargs):
+        token = _language.set(language)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _language.reset(token)
+
+    return call
+
+
 def N_(message: str) -> str:
     """Mark a message for the catalogs where it is defined; translate it with `_()` where it is shown."""
     return message

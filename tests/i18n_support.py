@@ -18,14 +18,15 @@ WORD = re.compile(r"(?<![\w.\\{`])[A-Za-z][a-z]{2,}(?![\w(`}])")
 # class and method names, the lecture script's own printout, units and the names of things.
 ALLOWED = {
     "PyTorch", "Torch", "Adam", "RMSprop", "Momentum", "ReLU", "Leaky", "GELU", "SiLU", "Softplus", "Tanh",
-    "Sigmoid", "Identity", "Linear", "Sequential", "Loss", "BCELoss", "MSELoss", "L1Loss", "Python", "Streamlit",
-    "Hypothesis", "Accuracy", "Epoch", "Cost", "Predicted", "Graphviz", "Vega", "CSV", "MLP", "XOR", "AND", "OR",
+    "Sigmoid", "Identity", "Linear", "Sequential", "BCELoss", "MSELoss", "L1Loss", "Python", "Streamlit",
+    "Hypothesis", "Accuracy", "Graphviz", "Vega", "CSV", "MLP", "XOR", "AND", "OR",
     "SGD", "BCE", "MSE", "SSE", "GPU", "CPU", "CUDA", "NaN", "inf", "Inf", "nan", "exp", "log", "tanh", "sigmoid",
     "relu", "softplus", "gelu", "silu", "identity", "leaky_relu", "sgd", "adam", "rmsprop", "momentum", "bce",
     "mse", "sse", "torch", "optim", "zero_grad", "backward", "step", "forward", "grad", "requires_grad", "item",
     "numpy", "tensor", "Tensor", "float", "int", "True", "False", "None", "self", "def", "return", "import",
     "print", "range", "for", "with", "and", "not", "max", "min", "sum", "mean", "abs", "sqrt", "Parameter",
     "English", "seed", "manual_seed", "lr", "MLP", "Lab", "ASCII",
+    "none",  # what the layer-widths box takes for "no hidden layer"
 }
 
 
@@ -141,6 +142,7 @@ def english_words(texts: list[str], allowed: set[str] = frozenset()) -> set[str]
     words = set()
     for text in texts:
         text = re.sub(r"`[^`]*`", " ", text)  # inline code
+        text = re.sub(r"'[^'\s][^']*'", " ", text)  # a value from the link, quoted as it was given
         text = re.sub(r"\$[^$]*\$", " ", text)  # inline math
         text = re.sub(r"https?://\S+", " ", text)
         words |= {word for word in WORD.findall(text)}

@@ -23,7 +23,7 @@ import streamlit as st
 
 from mlp_core import DESCRIPTIONS, FIELDS, PRESETS, Config, parse_query_lenient, preset_name
 from mlp_core.config import field_help, field_label, format_value, parse_value
-from mlp_core.i18n import N_, _
+from mlp_core.i18n import N_, _, spoken_now
 from mlp_core.presets import TITLES
 
 from .language import URL_KEY, with_language
@@ -120,7 +120,7 @@ def config_ui(spec: PageControls) -> Config:
         _seed_from_url(spec)
     _sync_preset_selector(spec)
     st.selectbox(_("Preset (the lecture's experiments)"), (*spec.presets, CUSTOM), key=spec.key("preset"),
-                 format_func=preset_title,
+                 format_func=spoken_now(preset_title),
                  help="\n".join(f"- {_(DESCRIPTIONS[name])}" for name in spec.presets),
                  on_change=_apply_preset, args=(spec,))
     for name in spec.fields:
@@ -279,7 +279,7 @@ def _field_widget(spec: PageControls, name: str) -> None:
         stops = sorted(set(log_stops(*spec.range(name))) | {st.session_state[key]})
         st.select_slider(label, stops, key=key, help=tip, format_func=lambda v: f"{v:g}")
     elif meta.kind is str:
-        st.selectbox(label, spec.options(name), key=key, help=tip, format_func=choice_label)
+        st.selectbox(label, spec.options(name), key=key, help=tip, format_func=spoken_now(choice_label))
     elif meta.kind is int:
         low, high = spec.range(name)
         st.session_state[key] = min(max(int(st.session_state[key]), low), high)

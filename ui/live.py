@@ -34,8 +34,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from mlp_core import PRESETS, Config, RunResult, Snapshot, train
 from mlp_core.cost import estimate
-from mlp_core.diagnosis import diagnose
-from mlp_core.i18n import N_, _, ngettext
+from mlp_core.diagnosis import diagnose, verdict_label
+from mlp_core.i18n import _, ngettext
 from mlp_core.pool import DONE, FAILED, QUEUED, Run, TrainerPool
 from mlp_core.presets import WARM_UP
 
@@ -140,9 +140,7 @@ def show_run(config: Config, draw: Callable[[Frame], None], *, key: str) -> RunR
     None if refused as too slow, or if the training failed (the message says so)."""
     cost = estimate(config)
     if cost.too_slow:
-        st.error(_("These settings would take about {seconds:,.0f} s to train, more than the {limit:.0f} s "
-                   "this app allows. To train faster, {advice}.", seconds=cost.seconds, limit=cost.limit,
-                   advice=cost.advice))
+        st.error(cost.refusal())
         return None
     status_column, retrain_column = st.columns([6, 1], vertical_alignment="center")
     # One slot for the bar and then the outcome: the previous run's "Trained …" is cleared at once
@@ -340,11 +338,6 @@ def rerun_requested() -> Callable[[], bool]:
     return lambda: requests._state is not ScriptRequestType.CONTINUE
 
 
-# The verdicts of mlp_core.diagnosis (VERDICTS) as the status line names them.
-VERDICT_LABELS = {"solved": N_("Solved"), "diverged": N_("Diverged"), "plateau": N_("Plateau"),
-                  "still falling": N_("Still falling"), "stuck": N_("Stuck")}
-
-
 def _show_outcome(status, result: RunResult, from_store: bool) -> None:
     if result.status == "diverged":
         lr = result.config.training.learning_rate
@@ -363,7 +356,6 @@ def _show_outcome(status, result: RunResult, from_store: bool) -> None:
         if diagnosis.solved:
             status.success(f"{trained} {diagnosis.headline}", icon=":material/check:")
         else:
-            verdict = VERDICT_LABELS.get(diagnosis.verdict)
             status.warning(_("{trained} **{verdict}** — {headline} **Try:** {hint}", trained=trained,
-                             verdict=_(verdict) if verdict else diagnosis.verdict.capitalize(),
-                             headline=diagnosis.headline, hint=diagnosis.hint), icon=":material/warning:")
+                             verdict=verdict_label(diagnosis.verdict), headline=diagnosis.headline,
+                             hint=diagnosis.hint), icon=":material/warning:")

@@ -41,9 +41,7 @@ def cached_sweep(config: Config, seeds: tuple[int, ...]) -> SweepResult | None:
     """
     plan = plan_sweep(config, len(seeds), cores=available_cores(), cuda=torch.cuda.is_available())
     if plan.cost.too_slow:
-        st.error(_("A sweep of {seeds} seeds would take about {seconds:,.0f} s, more than the {limit:.0f} s this "
-                   "app allows. Use fewer seeds, or {advice}.", seeds=len(seeds), seconds=plan.cost.seconds,
-                   limit=plan.cost.limit, advice=plan.cost.advice))
+        st.error(plan.cost.sweep_refusal(len(seeds)))
         return None
     base = config.replace(seed=0)  # the sweep chooses the seeds: any seed of the page shares it
     text = _("Training {n} networks at once, {where}…", n=len(seeds), where=_where(plan.device, plan.workers))

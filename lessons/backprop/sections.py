@@ -30,7 +30,7 @@ from lessons.backprop.steps import graph_ui
 from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.circuits import RegressionPath, linear_regression_path
 from mlp_core.graph import graph_data
-from mlp_core.i18n import _
+from mlp_core.i18n import _, spoken_now
 from ui import theme
 
 
@@ -94,7 +94,7 @@ def activation_controls_ui() -> tuple[list[str], float]:
     """Which activations to draw, and leaky ReLU's slope below 0."""
     chosen_column, slope_column = st.columns([3, 1])
     chosen = chosen_column.pills(_("Show"), options=list(ACTIVATION_NAMES), selection_mode="multi",
-                                 format_func=activation_label, key=_state("act"))
+                                 format_func=spoken_now(activation_label), key=_state("act"))
     control = CONTROLS["slope"]
     slope = slope_column.slider(_("Leaky ReLU slope below 0"), control.low, control.high, step=0.01,
                                 key=_state("slope"),
