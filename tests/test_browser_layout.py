@@ -33,6 +33,15 @@ CUT = """() => {
   document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text').forEach(text => {
     if ((text.textContent || '').endsWith('…')) cut.push(text.textContent);
   });
+  // A button label broken inside its words ("R/e/s/et", a letter per line) is as unreadable as a cut one.
+  document.querySelectorAll('button p').forEach(label => {
+    if (label.offsetParent === null || label.closest('[data-testid="stSidebar"]')) return;
+    const text = label.innerText.trim();
+    const lineHeight = parseFloat(getComputedStyle(label).lineHeight);
+    if (!text || !lineHeight) return;
+    const lines = Math.round(label.getBoundingClientRect().height / lineHeight);
+    if (lines > text.split(/\s+/).length) cut.push('wrapped inside a word: ' + text.slice(0, 30));
+  });
   document.querySelectorAll('.katex-display').forEach(formula => {
     if (formula.scrollWidth > formula.clientWidth + 6) cut.push('formula: ' + formula.innerText.slice(0, 30));
   });

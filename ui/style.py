@@ -47,9 +47,9 @@ CSS = """
 [class*="st-key-graph_wide_walk_"] svg { max-height: max(560px, 100vh - 180px); }
 /* Korean breaks between words, not inside them ("깊/이" on a phone was the browser's default CJK
    breaking); a word longer than its line still breaks. English is unaffected. */
-[data-testid="stMarkdownContainer"], [data-testid="stWidgetLabel"], [data-testid="stMetricLabel"],
-[data-testid="stCaptionContainer"], [data-testid="stHeading"], button p {
-    word-break: keep-all;
+[data-testid="stMarkdownContainer"], [data-testid="stMarkdownContainer"] *, [data-testid="stWidgetLabel"] *,
+[data-testid="stMetricLabel"] *, [data-testid="stCaptionContainer"] *, [data-testid="stHeading"] *, button p {
+    word-break: keep-all !important;  /* Streamlit's own rules on p set break-word, more specific */
     overflow-wrap: anywhere;
 }
 /* Display formulas scale with the window, so that their result stays on screen. */

@@ -8,7 +8,7 @@ from typing import Iterable, Mapping
 
 from lessons.backprop.format import fmt, pretty
 from mlp_core.graph import GraphData, WalkStep
-from mlp_core.i18n import N_, _
+from mlp_core.i18n import _
 from ui import graphviz as dot
 from ui import theme
 from ui.theme import INK, LEAF_FILL, LINE, MUTED, TINT
@@ -20,13 +20,9 @@ OP_SYMBOLS = {"+": "+", "*": "×", "**-1": "1/x", "**2": "x²", "neg": "−x", "
 # The circuits' node names that are words, in the reader's language; the rest are the formulas'
 # symbols (x, w0, H1_in, ŷ, exp(−z)) and stay as they are. The circuits keep the English names as
 # their keys (sections.py finds nodes by them).
-NODE_WORDS = {"sum": N_("sum"), "error": N_("error"), "loss": N_("loss"), "target": N_("target"),
-              "-target": N_("−target")}
-
-
 def node_name(label: str) -> str:
-    """A node's name as a box shows it, in the current language."""
-    return _(NODE_WORDS[label]) if label in NODE_WORDS else pretty(label)
+    """A node's name as a box shows it, in the current language (the step text uses the same)."""
+    return pretty(label)
 
 
 @dataclass(frozen=True)

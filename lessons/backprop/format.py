@@ -7,7 +7,7 @@ import re
 from typing import Sequence
 
 from mlp_core.graph import GraphData, WalkStep
-from mlp_core.i18n import _
+from mlp_core.i18n import N_, SOURCE_LANGUAGE, _, current
 from ui.numbers import decimals as fmt  # the walkthrough's numbers: decimals, a real minus
 
 
@@ -32,8 +32,15 @@ PRETTY_LABELS = {"w0*x0": "w0·x0", "w1*x1": "w1·x1", "-z": "−z", "exp(-z)": 
                  "w3*H2": "w3·H2", "y_hat": "ŷ", "-target": "−target"}
 
 
+# Node names that are words: shown in the reader's language (the circuits keep these English names,
+# which the sections look nodes up by); the graph's boxes, the step text and the table agree.
+NODE_WORDS = {"sum": N_("sum"), "error": N_("error"), "loss": N_("loss"), "target": N_("target"),
+              "-target": N_("−target")}
+
+
 def pretty(label: str) -> str:
-    return PRETTY_LABELS.get(label, label)
+    """A node's name as the page shows it, in the current language."""
+    return _(NODE_WORDS[label]) if label in NODE_WORDS else PRETTY_LABELS.get(label, label)
 
 
 def pretty_d(label: str) -> str:
@@ -48,6 +55,8 @@ TEX_LABELS = {"w0*x0": "w_0 x_0", "w1*x1": "w_1 x_1", "-z": "(-z)", "exp(-z)": "
 
 def tex_label(label: str) -> str:
     """A node name in LaTeX: w0 → w_{0}, known E5 names by hand, the rest as upright text."""
+    if label in NODE_WORDS and current() != SOURCE_LANGUAGE:
+        return r"\text{" + _(NODE_WORDS[label]) + "}"
     if label in TEX_LABELS:
         return TEX_LABELS[label]
     match = re.fullmatch(r"([A-Za-z]+)(\d+)", label)

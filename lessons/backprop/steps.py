@@ -35,10 +35,13 @@ def walk_buttons_ui(name: str, last: int) -> int:
                (_("Back"), ":material/chevron_left:", index - 1, index == 0, "back"),
                (_("Next"), ":material/chevron_right:", index + 1, index == last, "next"),
                (_("End"), ":material/last_page:", last, index == last, "end"))
-    for column, (label, icon, target, disabled, suffix) in zip(st.columns(4), buttons):
-        column.button(label, icon=icon, key=_state(f"{name}_{suffix}"), disabled=disabled,
-                      on_click=set_step, args=(name, target), width="stretch",
-                      type="primary" if suffix == "next" else "secondary")
+    # Two rows of two: Back and Next, the steps a lecturer clicks, above Reset and End. Four in a row
+    # left each ~60 px beside the graph at 1280×720, and "Reset" wrapped a letter per line.
+    for row in ((buttons[1], buttons[2]), (buttons[0], buttons[3])):
+        for column, (label, icon, target, disabled, suffix) in zip(st.columns(2), row):
+            column.button(label, icon=icon, key=_state(f"{name}_{suffix}"), disabled=disabled,
+                          on_click=set_step, args=(name, target), width="stretch",
+                          type="primary" if suffix == "next" else "secondary")
     return index
 
 
