@@ -40,7 +40,7 @@ CUT = """() => {
     const lineHeight = parseFloat(getComputedStyle(label).lineHeight);
     if (!text || !lineHeight) return;
     const lines = Math.round(label.getBoundingClientRect().height / lineHeight);
-    if (lines > text.split(/\s+/).length) cut.push('wrapped inside a word: ' + text.slice(0, 30));
+    if (lines > text.split(/\\s+/).length) cut.push('wrapped inside a word: ' + text.slice(0, 30));
   });
   document.querySelectorAll('.katex-display').forEach(formula => {
     if (formula.scrollWidth > formula.clientWidth + 6) cut.push('formula: ' + formula.innerText.slice(0, 30));
