@@ -23,9 +23,11 @@ from typing import Any, Mapping
 from . import components
 from .fields import Field, check_value, format_text, parse_text, shown_help, shown_label
 from .i18n import N_, _
+from .owndata import PointSet
 
 DATASETS = ("logic_gate", "quadratic", "nine_points")
 GATES = ("and", "or", "xor")
+TARGETS = ("square", "cube", "sin", "abs", "step")  # the function the "quadratic" dataset samples
 ACTIVATIONS = tuple(components.ACTIVATIONS)  # every choice comes from the registry
 LOSSES = tuple(components.LOSSES)
 OPTIMIZERS = tuple(components.OPTIMIZERS)
@@ -43,6 +45,12 @@ FIELDS: dict[str, Field] = {
                  "linear-regression example."), choices=DATASETS),
         Field("gate", "data", str, "xor", N_("Logic gate"),
               N_("Which truth table the 4 corners of the unit square carry."), choices=GATES),
+        Field("target", "data", str, "square", N_("Target function"),
+              N_("The function the regression data is drawn from, plus noise. Scaled to the x range L: "
+                 "x² + 3, x³/L, (L²/2)·sin(2πx/L), L·|x|, or a step from 0 to L² at x = 0."), choices=TARGETS),
+        Field("points", "data", PointSet, None, N_("Your data"),
+              N_("Points of your own (an uploaded CSV or an edited table): when set, they are the data, and "
+                 "the dataset's other settings are not used.")),
         Field("n_samples", "data", int, 1000, N_("Number of samples"),
               N_("Points in the data set (quadratic data, or noisy gate clouds)."), low=4, high=5000),
         Field("noise_std", "data", float, 0.0, N_("Noise std"),
@@ -117,13 +125,19 @@ class DataConfig:
     n_samples: int = _default("n_samples")
     noise_std: float = _default("noise_std")
     x_limit: float = _default("x_limit")
+    target: str = _default("target")
+    points: PointSet | None = _default("points")
 
     def __post_init__(self) -> None:
         _validate_section(self)
+        if self.points is not None and (self.points.kind == "labels") != (self.dataset == "logic_gate"):
+            raise ValueError(_("points of kind {kind} do not fit dataset = {dataset}: labelled points (x1, x2, "
+                               "label) replace a logic gate, points (x, y) a regression's data.",
+                               kind=repr(self.points.kind), dataset=repr(self.dataset)))
 
     @property
     def task(self) -> str:
-        """'classification' for logic gates, 'regression' otherwise."""
+        """'classification' for logic gates (and labelled points of one's own), 'regression' otherwise."""
         return "classification" if self.dataset == "logic_gate" else "regression"
 
     @property
@@ -199,6 +213,8 @@ class Config:
     @property
     def n_points(self) -> int:
         """How many training points the dataset has."""
+        if self.data.points is not None:
+            return len(self.data.points)
         if self.data.dataset == "logic_gate":
             return 4 if self.data.noise_std == 0 else self.data.n_samples
         return 9 if self.data.dataset == "nine_points" else self.data.n_samples
@@ -244,7 +260,9 @@ class Config:
         return cls.from_flat({k: parse_value(k, v) for k, v in params.items()}, base=base)
 
     def to_json(self) -> str:
-        return json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in self.to_flat().items()})
+        flat = self.to_flat()
+        flat["points"] = None if flat["points"] is None else [flat["points"].kind, [list(r) for r in flat["points"].rows]]
+        return json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in flat.items()})
 
     @classmethod
     def from_json(cls, text: str) -> Config:
@@ -253,6 +271,9 @@ class Config:
             raise ValueError(_("a config in JSON must be an object of field names to values."))
         if isinstance(values.get("hidden_widths"), list):
             values["hidden_widths"] = tuple(values["hidden_widths"])
+        if isinstance(values.get("points"), list) and len(values["points"]) == 2:
+            from .owndata import points_from_table
+            values["points"] = points_from_table(values["points"][0], values["points"][1])
         return cls.from_flat(values)
 
 

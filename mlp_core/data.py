@@ -6,6 +6,7 @@ the same order from `torch.manual_seed(seed)`, so the app and the script see the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -59,8 +60,31 @@ def logic_gate(config: DataConfig, generator: torch.Generator) -> Dataset:
     return Dataset(inputs, targets, grid, "classification", (0.0, 1.0), GRID_STEPS_2D)
 
 
+def true_curve(config: DataConfig, x: torch.Tensor) -> torch.Tensor:
+    """The target function f of the regression data y = f(x) + noise, on x (float32, as the data).
+
+    Scaled to the x range L = x_limit, so that every target spans about as much as x² does and the
+    same noise reads the same on each: x² + 3; x³/L; (L²/2)·sin(2πx/L) (two periods over the data);
+    L·|x|; a step from 0 to L² at x = 0. The exported script (mlp_core/export.py) writes the same
+    operations with the same constants, so its data equal these to the last bit.
+    """
+    limit, target = config.x_limit, config.target
+    if target == "square":
+        return x**2 + 3
+    if target == "cube":
+        return x**3 / limit
+    if target == "sin":
+        return torch.sin(x * (2 * math.pi / limit)) * (limit**2 / 2)
+    if target == "abs":
+        return x.abs() * limit
+    if target == "step":
+        return (x >= 0).float() * limit**2
+    raise ValueError(f"unknown target {target!r}")
+
+
 def quadratic(config: DataConfig, generator: torch.Generator) -> Dataset:
-    """y = x² + 3 + noise with x ~ U(−x_limit, x_limit) and noise ~ N(0, noise_std²).
+    """y = f(x) + noise with x ~ U(−x_limit, x_limit) and noise ~ N(0, noise_std²); f is the
+    config's target, x² + 3 unless chosen otherwise (`true_curve`).
 
     Draw order: x first, then the noise (always drawn, so changing noise_std keeps x and the
     initial weights), then the model's initial weights.
@@ -68,7 +92,7 @@ def quadratic(config: DataConfig, generator: torch.Generator) -> Dataset:
     n, limit = config.n_samples, config.x_limit
     x = (torch.rand(n, 1, generator=generator) * 2 - 1) * limit
     noise = torch.randn(n, 1, generator=generator) * config.noise_std
-    y = x**2 + 3 + noise
+    y = true_curve(config, x) + noise
     grid = torch.linspace(-1.25 * limit, 1.25 * limit, GRID_STEPS_1D).unsqueeze(1)
     return Dataset(x, y, grid, "regression", (-limit, limit), GRID_STEPS_1D)
 
@@ -81,6 +105,23 @@ def nine_points(config: DataConfig, generator: torch.Generator) -> Dataset:
     return Dataset(x, y, grid, "regression", (min(NINE_X), max(NINE_X)), GRID_STEPS_1D)
 
 
+def own_points(config: DataConfig, generator: torch.Generator) -> Dataset:
+    """The config's own points (no randomness): (x, y) for a regression, (x1, x2, label) for a
+    classification. The grid covers them with a margin, as for the built-in data."""
+    points = config.points
+    inputs = torch.tensor(points.inputs, dtype=torch.float32)
+    targets = torch.tensor(points.targets, dtype=torch.float32)
+    low, high = float(inputs.min()), float(inputs.max())
+    if points.kind == "labels":
+        margin = max(0.1, 0.1 * (high - low))
+        axis = torch.linspace(low - margin, high + margin, GRID_STEPS_2D)
+        return Dataset(inputs, targets, torch.cartesian_prod(axis, axis), "classification", (low, high),
+                       GRID_STEPS_2D)
+    margin = max(0.25 * (high - low), 0.5)
+    grid = torch.linspace(low - margin, high + margin, GRID_STEPS_1D).unsqueeze(1)
+    return Dataset(inputs, targets, grid, "regression", (low, high), GRID_STEPS_1D)
+
+
 DATASETS: dict[str, Callable[[DataConfig, torch.Generator], Dataset]] = {
     "logic_gate": logic_gate,
     "quadratic": quadratic,
@@ -89,7 +130,9 @@ DATASETS: dict[str, Callable[[DataConfig, torch.Generator], Dataset]] = {
 
 
 def make_dataset(config: DataConfig, generator: torch.Generator) -> Dataset:
-    """The dataset a config names, drawn from `generator`."""
+    """The dataset a config names, drawn from `generator` (its own points, if it has them)."""
+    if config.points is not None:
+        return own_points(config, generator)
     return DATASETS[config.dataset](config, generator)
 
 

@@ -170,9 +170,11 @@ def _regression(result: RunResult) -> Diagnosis:
         if floor <= 0:
             headline = _("Fitted: the loss {loss:.4g} is under 0.1% of predicting the mean of y ({flat:.4g}).",
                          loss=final, flat=flat)
-        elif result.config.data.dataset == "quadratic":
+        elif result.config.data.dataset == "quadratic" and result.config.data.points is None:
             headline = _("Fitted: the loss {loss:.4g} is within 10% of the noise floor {floor:.4g}, the loss of "
-                         "x² + 3 itself.", loss=final, floor=floor)
+                         "x² + 3 itself.", loss=final, floor=floor) if result.config.data.target == "square" else \
+                _("Fitted: the loss {loss:.4g} is within 10% of the noise floor {floor:.4g}, the loss of the "
+                  "true curve itself.", loss=final, floor=floor)
         else:
             headline = _("Fitted: the loss {loss:.4g} is within 10% of the best straight line's {floor:.4g}.",
                          loss=final, floor=floor)

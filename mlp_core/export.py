@@ -14,7 +14,7 @@ import unicodedata
 from .config import Config
 from .data import CORNERS, NINE_X, NINE_Y, TRUTH_TABLES
 from . import components
-from .i18n import _ as translate
+from .i18n import _ as translate, ngettext
 from .model import layer_sizes
 from .presets import DESCRIPTIONS, preset_name
 
@@ -80,6 +80,11 @@ def _header(config: Config) -> str:
 
 def _data(config: Config) -> str:
     data = config.data
+    if data.points is not None:
+        own = ngettext_own(len(data.points), data.points.digest[:12])
+        return (f"# {own}\n"
+                f"X = torch.tensor({_rows(data.points.inputs)})\n"
+                f"Y = torch.tensor({_rows(data.points.targets)})\n")
     if data.dataset == "logic_gate":
         labels = [[v] for v in TRUTH_TABLES[data.gate]]
         if data.noise_std == 0:
@@ -93,12 +98,41 @@ def _data(config: Config) -> str:
     if data.dataset == "nine_points":
         return (f"X = torch.tensor({_rows([[v] for v in NINE_X])})\n"
                 f"Y = torch.tensor({_rows([[v] for v in NINE_Y])})\n")
-    drawn = _("y = x² + 3 + noise, x ~ U(-{limit}, {limit}), noise ~ N(0, {std}²)", limit=_num(data.x_limit),
-              std=_num(data.noise_std))
+    if data.target == "square":
+        drawn = _("y = x² + 3 + noise, x ~ U(-{limit}, {limit}), noise ~ N(0, {std}²)", limit=_num(data.x_limit),
+                  std=_num(data.noise_std))
+    else:
+        drawn = _("y = f(x) + noise, f(x) = {curve}, x ~ U(-{limit}, {limit}), noise ~ N(0, {std}²)",
+                  curve=curve_formula(data), limit=_num(data.x_limit), std=_num(data.noise_std))
     return (f"# {drawn}\n"
-            f"X = (torch.rand({data.n_samples}, 1) * 2 - 1) * {_num(data.x_limit)}\n"
+            + ("import math\n\n" if data.target == "sin" else "")
+            + f"X = (torch.rand({data.n_samples}, 1) * 2 - 1) * {_num(data.x_limit)}\n"
             f"noise = torch.randn({data.n_samples}, 1) * {_num(data.noise_std)}\n"
-            f"Y = X ** 2 + 3 + noise  # {_('train against the noisy targets')}\n")
+            f"Y = {_TARGET_CODE[data.target](data.x_limit)} + noise  # {_('train against the noisy targets')}\n")
+
+
+# The true curves as the script writes them: the operations and constants of mlp_core.data.true_curve.
+_TARGET_CODE = {
+    "square": lambda limit: "X ** 2 + 3",
+    "cube": lambda limit: f"X ** 3 / {float(limit)!r}",
+    "sin": lambda limit: f"torch.sin(X * (2 * math.pi / {float(limit)!r})) * {float(limit) ** 2 / 2!r}",
+    "abs": lambda limit: f"X.abs() * {float(limit)!r}",
+    "step": lambda limit: f"(X >= 0).float() * {float(limit) ** 2!r}",
+}
+
+
+def curve_formula(data) -> str:
+    """The target function as a person writes it, with the x range's numbers: 'x³/10', '50·sin(2πx/10)'."""
+    limit = _num(data.x_limit)
+    return {"square": "x² + 3", "cube": f"x³/{limit}", "sin": f"{_num(data.x_limit ** 2 / 2)}·sin(2πx/{limit})",
+            "abs": f"{limit}·|x|", "step": f"0 (x < 0), {_num(data.x_limit ** 2)} (x ≥ 0)"}[data.target]
+
+
+def ngettext_own(count: int, digest: str) -> str:
+    """The comment over one's own points in the script."""
+    return " ".join(ngettext("Your data: {count} point (data set {digest}), as uploaded or edited in the app",
+                             "Your data: {count} points (data set {digest}), as uploaded or edited in the app",
+                             count, count=count, digest=digest).split())
 
 
 def _model(config: Config) -> str:

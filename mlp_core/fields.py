@@ -77,9 +77,21 @@ def show_number(value: Any) -> str:
     return repr(value)
 
 
+def _own_kind(spec: Field) -> bool:
+    """A field whose values are of a type of their own (a PointSet): it reads and writes itself,
+    None meaning "not set"."""
+    return hasattr(spec.kind, "from_text")
+
+
 def parse_text(spec: Field, text: str) -> Any:
     """One URL string in the field's type (not yet checked against its range or choices)."""
     text = str(text).strip()
+    if _own_kind(spec):
+        try:
+            return spec.kind.from_text(text)
+        except ValueError as error:
+            raise FieldError(spec.name, repr(text if len(text) <= 24 else text[:24] + "…"),
+                             str(error).rstrip(".")) from None
     try:
         if spec.kind is bool:
             if text.lower() not in TRUE + FALSE:
@@ -105,6 +117,10 @@ def parse_text(spec: Field, text: str) -> Any:
 
 def check_value(spec: Field, value: Any) -> Any:
     """The value if the field allows it, normalised (ints as int, tuples as tuple); else FieldError."""
+    if _own_kind(spec):
+        if value is None or isinstance(value, spec.kind):
+            return value
+        raise FieldError(spec.name, repr(value), _("is not a data set"))
     bounds = {"low": show_number(spec.low), "high": show_number(spec.high)}
     if spec.kind is tuple:
         return _check_names(spec, value) if spec.choices else _check_widths(spec, value)
@@ -162,6 +178,8 @@ def _check_names(spec: Field, value: Any) -> tuple[str, ...]:
 
 def format_text(spec: Field, value: Any) -> str:
     """The value as the URL writes it; `parse_text` reads it back."""
+    if _own_kind(spec):
+        return "none" if value is None else value.to_text()
     if spec.kind is bool:
         return "on" if value else "off"
     if spec.kind is tuple and spec.choices:

@@ -43,7 +43,7 @@ import numpy as np
 import torch
 
 from .config import Config
-from .data import GRID_STEPS_1D, GRID_STEPS_2D, Dataset
+from .data import GRID_STEPS_1D, GRID_STEPS_2D, Dataset, true_curve
 from .fast import FastTrainer, loss_value
 from .trainer import draw_data_and_model
 
@@ -239,9 +239,9 @@ def floor_and_bar(config: Config, datasets: list[Dataset]) -> tuple[np.ndarray, 
     loss of predicting the mean of y (what a network that learned nothing reaches)."""
     inputs = torch.stack([d.inputs for d in datasets])
     targets = torch.stack([d.targets for d in datasets])
-    if config.data.dataset == "quadratic":
-        best = inputs**2 + 3  # the true curve, computed as the data were: the error left is the noise
-    else:  # the nine points: the least-squares line, what E7's linear model can reach
+    if config.data.dataset == "quadratic" and config.data.points is None:
+        best = true_curve(config.data, inputs)  # computed as the data were: the error left is the noise
+    else:  # the nine points, or one's own: the least-squares line (what E7's linear model can reach)
         design = torch.cat([inputs, torch.ones_like(inputs)], -1).double()
         best = (design @ torch.linalg.lstsq(design, targets.double()).solution).float()
     name = config.training.loss
