@@ -17,11 +17,12 @@ from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
 from ui.live import show_run
 from ui.navigation import ensure_entrypoint
+from ui.owndata import own_data_ui
 
 CONTROLS = PageControls(
     page="xor",
     fields=("gate", "hidden_widths", "activation", "learning_rate", "optimizer", "epochs", "noise_std",
-            "n_samples", "seed"),
+            "n_samples", "seed", "points"),
     presets=("xor-2-2-1", "xor-2-10-10-10-1", "perceptron-and", "perceptron-or", "perceptron-xor"),
     default_preset="xor-2-2-1",
     # Every preset's values lie inside these limits (n_samples defaults to 1000): the controls clamp a
@@ -32,6 +33,7 @@ CONTROLS = PageControls(
 
 ensure_entrypoint()
 st.title(_("Perceptron & XOR"))
+own_data_ui(CONTROLS, "labels", st.container())  # before the controls read the points it chose
 with st.sidebar:
     st.header(_("Settings"))
     config = config_ui(CONTROLS)
@@ -50,4 +52,4 @@ if result is not None:
                       "2-2-1 net sits on the ln 2 plateau for a fair share of seeds."))
         classification_panel(config, CONTROLS)
     widths = "-".join(map(str, (2, *config.model.hidden_widths, 1)))
-    export_panel(result, f"{config.data.gate}_{widths}")
+    export_panel(result, f"{'points' if config.data.points is not None else config.data.gate}_{widths}")

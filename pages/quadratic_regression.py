@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from mlp_core.data import dataset_for
+from mlp_core.export import curve_formula
 from mlp_core.i18n import _
 from mlp_core.model import last_hidden_contributions
 from lessons.quadratic import charts as fit_charts
-from lessons.quadratic.analysis import UNIT_SHAPES, noise_floor
+from lessons.quadratic.analysis import UNIT_SHAPES, noise_floor, page_intro
 from lessons.quadratic.sweep import regression_panel
 from ui import charts
 from ui.charts import arrow_bytes
@@ -17,12 +18,13 @@ from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
 from ui.live import Frame, Slot, Throttle, show_run
 from ui.navigation import ensure_entrypoint
+from ui.owndata import own_data_ui
 from ui.numbers import number, percent, signed
 
 CONTROLS = PageControls(
     page="quad",
-    fields=("hidden_widths", "activation", "learning_rate", "optimizer", "loss", "epochs", "noise_std",
-            "n_samples", "x_limit", "seed"),
+    fields=("hidden_widths", "activation", "learning_rate", "optimizer", "loss", "epochs", "target", "noise_std",
+            "n_samples", "x_limit", "seed", "points"),
     presets=("quadratic-wide-adam", "quadratic-small-sgd"),
     default_preset="quadratic-wide-adam",
     limits={"noise_std": (0.0, 20.0), "x_limit": (1.0, 50.0), "n_samples": (10, 5000), "epochs": (1, 50_000)},
@@ -31,13 +33,15 @@ CONTROLS = PageControls(
 
 
 ensure_entrypoint()
-st.title(_("Quadratic regression"))
-st.markdown(_("An MLP learns **y = x² + 3 + noise** from samples. Change depth, width, activation, learning "
-              "rate or noise and watch what it can fit — and how it guesses outside the data."))
+title_slot, intro_slot = st.empty(), st.empty()
+own_data_ui(CONTROLS, "xy", st.container())  # before the controls read the points it chose
 with st.sidebar:
     st.header(_("Settings"))
     config = config_ui(CONTROLS)
 show_url_notices(CONTROLS)
+title_slot.title(_("Quadratic regression") if config.data.target == "square" or config.data.points is not None
+                 else _("Regression"))
+intro_slot.markdown(page_intro(config))
 
 log_scale = st.toggle(_("Loss on a log scale"), key="quad.log_scale")
 fit_column, loss_column = st.columns([3, 2])
@@ -62,7 +66,7 @@ def draw(frame: Frame) -> None:
         final = float(frame.losses[-1])
         metric_slots[0].metric(_("Train loss"), number(final))
         metric_slots[1].metric(_("Against the noise floor"),
-                               f"{signed(final - floor)} ({percent(final / floor - 1)})" if floor else _("no noise"))
+                               f"{signed(final - floor)} ({percent(final / floor - 1)})" if floor else page.no_floor)
         metric_slots[2].metric(_("Epochs"), f"{frame.epoch:,} / {frame.epochs:,}")
         metric_slots[3].metric(_("Time"), f"{frame.result.seconds:.1f} s" if frame.result else _("training…"))
 
@@ -72,19 +76,25 @@ class PageData:
 
     def __init__(self, config) -> None:
         self.dataset = dataset = dataset_for(config)  # drawn as training will draw it: the data shows at once
-        self.floor = floor = noise_floor(config, dataset)
+        own = config.data.points is not None
+        self.floor = floor = None if own else noise_floor(config, dataset)
+        self.no_floor = _("unknown for your data") if own else _("no noise")
         self.inputs, self.targets = dataset.inputs.squeeze(1).numpy(), dataset.targets.squeeze(1).numpy()
         self.grid = grid = dataset.grid.squeeze(1).numpy()
-        self.points, self.truth = fit_charts.fit_points(self.inputs, self.targets), fit_charts.truth_curve(grid)
+        curve, self.formula = fit_charts.curve_of(config), None if own else curve_formula(config.data)
+        self.points = fit_charts.fit_points(self.inputs, self.targets)
+        self.truth = fit_charts.truth_curve(grid, curve, self.formula)
         self.no_fit = arrow_bytes(fit_charts.fit_curve(grid, None))
         self.references = arrow_bytes(charts.reference_frame(
             *(((floor, _("noise floor {floor:.3g}", floor=floor)),) if floor else ())))
-        self.y_domain = fit_charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points)
+        self.y_domain = fit_charts.fit_y_domain(grid, dataset.train_range, config.data.noise_std, config.n_points,
+                                                curve=curve, data_y=self.targets if own else None)
 
 
 page = per_config(config, "quadratic page", lambda: PageData(config))
 dataset, floor, inputs, targets, grid = page.dataset, page.floor, page.inputs, page.targets, page.grid
-fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())), page.y_domain, dataset.train_range)
+fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())), page.y_domain, dataset.train_range,
+                               formula=page.formula)
 loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
 diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420, title=_("Training loss (log scale)"),
                                       subtitle=_("it grew until it diverged"))

@@ -87,7 +87,7 @@ def test_every_table_has_exactly_the_registrys_names():
     assert set(FAST_ACTIVATIONS) == set(components.ACTIVATIONS)
     assert set(FAST_OPTIMIZERS) == set(components.OPTIMIZERS)
     labelled = set(components.ACTIVATIONS) | set(components.LOSSES) | set(components.OPTIMIZERS)
-    other_choices = set(config.GATES) | set(config.INITS)
+    other_choices = set(config.GATES) | set(config.INITS) | set(config.TARGETS)
     assert set(CHOICE_LABELS) == labelled | other_choices
 
 

@@ -24,6 +24,7 @@ import streamlit as st
 from mlp_core import DESCRIPTIONS, FIELDS, PRESETS, Config, parse_query_lenient, preset_name
 from mlp_core.config import field_help, field_label, format_value, parse_value
 from mlp_core.i18n import N_, _, spoken_now
+from mlp_core.owndata import URL_CHARS
 from mlp_core.presets import TITLES
 
 from .language import URL_KEY, with_language
@@ -38,6 +39,8 @@ CHOICE_LABELS = {
     "sse": N_("SSE (sum of squares)"),
     "sgd": N_("SGD"), "momentum": N_("SGD + momentum 0.9"), "rmsprop": N_("RMSprop"), "adam": N_("Adam"),
     "and": N_("AND"), "or": N_("OR"), "xor": N_("XOR"), "default": N_("PyTorch default"), "randn": N_("randn"),
+    "square": N_("x² + 3"), "cube": N_("x³ (scaled)"), "sin": N_("sin x (two periods)"), "abs": N_("|x| (scaled)"),
+    "step": N_("a step at x = 0"),
 }
 
 
@@ -81,6 +84,8 @@ class PageControls:
             values = PRESETS[name].to_flat()
             for field_name in self.fields:
                 value = values[field_name]
+                if field_name == "points":  # one's own data (ui/owndata.py): no preset has any
+                    continue
                 if FIELDS[field_name].kind is str:
                     assert value in self.options(field_name), f"preset {name}: {field_name}={value!r} not offered"
                 else:
@@ -115,9 +120,7 @@ def config_ui(spec: PageControls) -> Config:
 
     Stops the script with a readable message if the combination is invalid.
     """
-    state = st.session_state
-    if not state.get(spec.key("_ready")):
-        _seed_from_url(spec)
+    ensure_seeded(spec)
     _sync_preset_selector(spec)
     st.selectbox(_("Preset (the lecture's experiments)"), (*spec.presets, CUSTOM), key=spec.key("preset"),
                  format_func=spoken_now(preset_title),
@@ -132,6 +135,12 @@ def config_ui(spec: PageControls) -> Config:
         st.stop()
     _write_url(spec, config)
     return config
+
+
+def ensure_seeded(spec: PageControls) -> None:
+    """On the session's first run of the page, seed the controls from the URL (once)."""
+    if not st.session_state.get(spec.key("_ready")):
+        _seed_from_url(spec)
 
 
 def url_notices(spec: PageControls) -> list[str]:
@@ -185,7 +194,7 @@ def _read_url() -> tuple[dict[str, str], list[str]]:
         elif len(key) > MAX_NAME_CHARS:
             notices.append(_("a setting name of {length:,} characters ({name}) is not a setting; ignored.",
                              length=len(key), name=_short(key)))
-        elif len(value := st.query_params[key]) > MAX_VALUE_CHARS:
+        elif len(value := st.query_params[key]) > (URL_CHARS if key == "points" else MAX_VALUE_CHARS):
             notices.append(_("{name}: a value of {length:,} characters is too long to be a setting; ignored.",
                              name=key, length=len(value)))
         else:
@@ -206,6 +215,8 @@ def _within_page_limits(spec: PageControls, config: Config, base: Config) -> tup
     notices, values = [], config.to_flat()
     for name in spec.fields:
         value, meta = values[name], FIELDS[name]
+        if name == "points":  # checked by its own parser
+            continue
         if meta.kind is str:
             allowed = value in spec.options(name)
             shown = ", ".join(spec.options(name))
@@ -263,7 +274,8 @@ def _config_from_state(spec: PageControls) -> Config:
 def _write_url(spec: PageControls, config: Config) -> None:
     """Keep the query string equal to the controls (only sent when something changed)."""
     flat = config.to_flat()
-    wanted = with_language({name: format_value(name, flat[name]) for name in spec.fields})
+    wanted = with_language({name: format_value(name, flat[name]) for name in spec.fields
+                            if flat[name] is not None})  # no own data: no `points` in the link
     if {key: st.query_params[key] for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
 
@@ -273,6 +285,8 @@ def _write_url(spec: PageControls, config: Config) -> None:
 def _field_widget(spec: PageControls, name: str) -> None:
     meta, key = FIELDS[name], spec.key(name)
     label, tip = field_label(name), field_help(name)
+    if name == "points":
+        return  # one's own data has its own controls on the page (ui/owndata.py)
     if name == "hidden_widths":
         _architecture_widgets(spec)
     elif meta.log_scale:

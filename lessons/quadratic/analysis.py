@@ -4,7 +4,7 @@ hidden unit of each activation can contribute to it."""
 from __future__ import annotations
 
 from mlp_core.data import Dataset
-from mlp_core.i18n import N_
+from mlp_core.i18n import N_, _, ngettext
 from mlp_core.sweeps import floor_and_bar
 
 UNIT_SHAPES = {  # what one hidden unit can contribute, by activation (shown with _() in the reader's language)
@@ -35,3 +35,22 @@ def noise_floor(config, dataset: Dataset) -> float | None:
         return None
     floors, _bars, _spread = floor_and_bar(config, [dataset])
     return float(floors[0])
+
+
+def page_intro(config) -> str:
+    """The page's first paragraph: what the network learns in this configuration."""
+    more = _("Change depth, width, activation, learning rate or noise and watch what it can fit — and how it "
+             "guesses outside the data.")
+    if config.data.points is not None:
+        return ngettext("An MLP learns **your {count} point** (x, y). There is no true curve to compare with: the "
+                        "chart shows your points and the network's fit, and where it has to guess.",
+                        "An MLP learns **your {count} points** (x, y). There is no true curve to compare with: the "
+                        "chart shows your points and the network's fit, and where it has to guess.",
+                        len(config.data.points), count=len(config.data.points))
+    if config.data.target == "square":
+        return _("An MLP learns **y = x² + 3 + noise** from samples. Change depth, width, activation, learning "
+                 "rate or noise and watch what it can fit — and how it guesses outside the data.")
+    from mlp_core.export import curve_formula
+
+    return _("An MLP learns **y = {curve} + noise** from samples (the target function, scaled to the x range). "
+             "{more}", curve=curve_formula(config.data), more=more)

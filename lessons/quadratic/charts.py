@@ -18,11 +18,29 @@ from ui.theme import EXTRAPOLATION_SHADE
 
 
 FIT_CURVES = [N_("true curve x² + 3"), N_("network")]  # the legend, shown as _(name)
+TRUE_CURVE = N_("true curve {curve}")  # another target function's (its formula with the x range's numbers)
 
 
-def fit_curves() -> list[str]:
-    """The fit chart's two curves in the reader's language (its data and legend)."""
-    return [_(name) for name in FIT_CURVES]
+def fit_curves(formula: str | None = "x² + 3") -> list[str]:
+    """The fit chart's curves in the reader's language (its data and legend): the true curve of
+    `formula` and the network; only the network for data of one's own (`formula` None)."""
+    if formula is None:
+        return [_(FIT_CURVES[1])]
+    first = _(FIT_CURVES[0]) if formula == "x² + 3" else _(TRUE_CURVE, curve=formula)
+    return [first, _(FIT_CURVES[1])]
+
+
+def curve_of(config):
+    """The config's true curve as a function of a numpy array, with the float32 arithmetic of the
+    data (mlp_core.data.true_curve); None for x² + 3 (the charts' own formula) and for data that has
+    no true curve (one's own points, the nine points)."""
+    if config.data.points is not None or config.data.dataset != "quadratic" or config.data.target == "square":
+        return None
+    import torch
+
+    from mlp_core.data import true_curve
+
+    return lambda x: true_curve(config.data, torch.as_tensor(np.asarray(x, dtype=np.float32))).numpy()
 
 
 def fit_points(inputs: np.ndarray, targets: np.ndarray, max_points: int = 1000) -> bytes:
@@ -31,9 +49,13 @@ def fit_points(inputs: np.ndarray, targets: np.ndarray, max_points: int = 1000) 
     return arrow_bytes(pd.DataFrame({"x": inputs[index], "y": targets[index]}))
 
 
-def truth_curve(grid: np.ndarray) -> bytes:
-    """The 'truth' dataset of `fit_spec`: x² + 3 on the grid, serialised once per run (it never moves)."""
-    return arrow_bytes(_curve(grid, grid**2 + 3, fit_curves()[0]))
+def truth_curve(grid: np.ndarray, curve=None, formula: str | None = "x² + 3") -> bytes:
+    """The 'truth' dataset of `fit_spec`: the true curve (x² + 3 unless `curve` says otherwise) on the
+    grid, serialised once per run (it never moves); no rows for one's own data (`formula` None)."""
+    if formula is None:
+        return arrow_bytes(_curve(grid[:0], grid[:0], ""))
+    values = grid**2 + 3 if curve is None else curve(grid)
+    return arrow_bytes(_curve(grid, values, fit_curves(formula)[0]))
 
 
 def fit_curve(grid: np.ndarray, fit: np.ndarray | None) -> pd.DataFrame:
@@ -41,7 +63,7 @@ def fit_curve(grid: np.ndarray, fit: np.ndarray | None) -> pd.DataFrame:
 
     Kept apart from the true curve so that a live redraw sends, and the browser redraws, only this.
     """
-    name = fit_curves()[1]
+    name = fit_curves()[-1]
     return _curve(grid, finite(fit), name) if fit is not None else _curve(grid[:0], grid[:0], name)
 
 
@@ -51,7 +73,7 @@ def _curve(x: np.ndarray, y: np.ndarray, name: str) -> pd.DataFrame:
 
 
 def fit_y_domain(grid: np.ndarray, train_range: tuple[float, float], noise_std: float,
-                 n_samples: int) -> tuple[float, float]:
+                 n_samples: int, curve=None, data_y: np.ndarray | None = None) -> tuple[float, float]:
     """The y range of the fit charts, from the config alone rather than the drawn sample.
 
     The true curve over the whole grid, and the data's reach inside the training range: x² + 3 ± kσ
@@ -59,9 +81,22 @@ def fit_y_domain(grid: np.ndarray, train_range: tuple[float, float], noise_std: 
     point falls outside (and is clamped to the edge) for well under 1% of seeds. With the range
     independent of the seed, trying another seed keeps the chart's spec, and the browser only swaps
     the data of its view instead of building a new one.
+
+    For another target (`curve`, a function of x) the same from its values; for one's own points
+    (`data_y`) their extent with a margin.
     """
+    if data_y is not None:
+        lowest, highest = float(np.min(data_y)), float(np.max(data_y))
+        margin = 0.15 * max(highest - lowest, 1e-6)
+        return lowest - margin, highest + margin
     low, high = train_range
     reach = noise_std * (math.sqrt(2 * math.log(max(n_samples, 1))) + 1)
+    if curve is not None:
+        inside, everywhere = curve(np.linspace(low, high, 301)), curve(grid)
+        highest = max(float(np.max(everywhere)), float(np.max(inside)) + reach)
+        lowest = min(float(np.min(everywhere)), float(np.min(inside)) - reach, 0.0)
+        pad = 0.05 * max(abs(highest), abs(lowest))
+        return lowest - 0.6 * pad, highest + pad
     top = 1.05 * max(float(np.max(grid**2)) + 3, max(low**2, high**2) + 3 + reach)
     lowest = 3 + (0.0 if low <= 0 <= high else min(low**2, high**2))
     return min(lowest - reach, 0.0) - 0.03 * top, top
@@ -69,7 +104,7 @@ def fit_y_domain(grid: np.ndarray, train_range: tuple[float, float], noise_std: 
 
 @shared_cache(maxsize=64)
 def fit_spec(x_domain: tuple[float, float], y_domain: tuple[float, float], train_range: tuple[float, float],
-             height: int = 420, title: str | None = None) -> dict:
+             height: int = 420, title: str | None = None, formula: str | None = "x² + 3") -> dict:
     """Scatter of the data ("points"), dashed true curve ("truth"), solid fit ("fit"); shaded where x is
     outside the data. Titled "Data, true curve and the network's fit" in the reader's language unless
     given (shared_cache keys it by language)."""
@@ -83,11 +118,13 @@ def fit_spec(x_domain: tuple[float, float], y_domain: tuple[float, float], train
                                            baseline="top", dy=6).encode(x="start:Q", y=alt.value(0), text="label:N")
     scatter = alt.Chart(alt.NamedData("points")).mark_circle(size=18, opacity=0.45, color=theme.DATA).encode(
         x=alt.X("x:Q", title="x", scale=x_scale), y=alt.Y("y:Q", title="y", scale=y_scale))
-    lines = [_curve_line(name, x_scale, y_scale) for name in ("truth", "fit")]  # a redraw replaces only "fit"
+    curves = fit_curves(formula)
+    lines = [_curve_line(name, x_scale, y_scale, curves)  # a redraw replaces only "fit"
+             for name in (("truth", "fit") if formula is not None else ("fit",))]
     return finish_spec(style(alt.layer(shade, shade_text, scatter, *lines).properties(title=title), height))
 
 
-def _curve_line(dataset: str, x_scale: alt.Scale, y_scale: alt.Scale) -> alt.Chart:
+def _curve_line(dataset: str, x_scale: alt.Scale, y_scale: alt.Scale, curves: list[str]) -> alt.Chart:
     """A curve of `fit_spec`: dashed for the true curve, solid for the network.
 
     Colour and dash share one field, so Vega-Lite merges them into one legend that shows both (a
@@ -95,8 +132,10 @@ def _curve_line(dataset: str, x_scale: alt.Scale, y_scale: alt.Scale) -> alt.Cha
     """
     return alt.Chart(alt.NamedData(dataset)).mark_line(strokeWidth=3, clip=True).encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale),
-        color=alt.Color("curve:N", title=None, scale=alt.Scale(domain=fit_curves(), range=[theme.TRUTH, theme.NETWORK])),
-        strokeDash=alt.StrokeDash("curve:N", title=None, scale=alt.Scale(domain=fit_curves(), range=[[6, 4], [1, 0]])),
+        color=alt.Color("curve:N", title=None, scale=alt.Scale(domain=curves,
+                                                               range=[theme.TRUTH, theme.NETWORK][-len(curves):])),
+        strokeDash=alt.StrokeDash("curve:N", title=None, scale=alt.Scale(domain=curves,
+                                                                         range=[[6, 4], [1, 0]][-len(curves):])),
         tooltip=[alt.Tooltip("curve:N", title=_("curve")), alt.Tooltip("x:Q", format=".3g"),
                  alt.Tooltip("y:Q", format=".4g")])
 

@@ -27,7 +27,10 @@ def regression_band_chart(result: SweepResult, inputs: np.ndarray, targets: np.n
     band = pd.DataFrame({"x": grid, "low": np.percentile(outputs, 10, axis=0),
                          "high": np.percentile(outputs, 90, axis=0), "mean": outputs.mean(axis=0)})
     x_scale = alt.Scale(domain=[float(grid.min()), float(grid.max())], nice=False)
-    y_scale = alt.Scale(domain=list(fit_charts.fit_y_domain(grid, train_range, result.config.data.noise_std, len(targets))),
+    curve = fit_charts.curve_of(result.config)
+    own = result.config.data.points is not None
+    y_scale = alt.Scale(domain=list(fit_charts.fit_y_domain(grid, train_range, result.config.data.noise_std, len(targets),
+                                                            curve=curve, data_y=targets if own else None)),
                         clamp=True)  # the range of the page's fit chart above it
     shade = pd.DataFrame({"start": [float(grid.min()), train_range[1]], "end": [train_range[0], float(grid.max())]})
     index = charts.downsample(len(inputs), 1000)
@@ -37,7 +40,8 @@ def regression_band_chart(result: SweepResult, inputs: np.ndarray, targets: np.n
             size=14, opacity=0.35, color=theme.DATA).encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale)),
         alt.Chart(band).mark_area(opacity=0.25, color=theme.NETWORK, clip=True).encode(
             x=alt.X("x:Q", scale=x_scale, title="x"), y=alt.Y("low:Q", scale=y_scale, title="y"), y2="high:Q"),
-        alt.Chart(pd.DataFrame({"x": grid, "y": grid**2 + 3})).mark_line(
+        alt.Chart(pd.DataFrame({"x": grid[:0] if own else grid,
+                                "y": grid[:0] if own else grid**2 + 3 if curve is None else curve(grid)})).mark_line(
             color=theme.TRUTH, strokeDash=[6, 4], strokeWidth=2.5, clip=True).encode(
             x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale)),
         alt.Chart(band).mark_line(color=theme.NETWORK, strokeWidth=3, clip=True).encode(

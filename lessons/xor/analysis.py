@@ -380,6 +380,8 @@ WHY = {  # marked for the catalogs; lesson() translates them where they are show
 
 def lesson(config) -> str:
     """One sentence on what this configuration shows, in the reader's language."""
+    if config.data.points is not None:
+        return _own_lesson(config)
     if config.model.depth == 0:
         return _(WHY[config.data.gate])
     widths = "-".join(str(w) for w in (2, *config.model.hidden_widths, 1))
@@ -390,3 +392,19 @@ def lesson(config) -> str:
                     "points where one line does separate the classes — see *Hidden space* below. Trained by "
                     "backpropagation, it often sits on the ln 2 plateau before it finds that map.",
                     config.model.depth, widths=widths)
+
+
+def _own_lesson(config) -> str:
+    """The sentence for points of one's own: what the architecture can draw around them."""
+    count = len(config.data.points)
+    if config.model.depth == 0:
+        return ngettext("**Your {count} point** and a single-layer perceptron: it draws one straight line. If no line "
+                        "separates your classes, the accuracy stays below 1 — add a hidden layer.",
+                        "**Your {count} points** and a single-layer perceptron: it draws one straight line. If no line "
+                        "separates your classes, the accuracy stays below 1 — add a hidden layer.", count, count=count)
+    widths = "-".join(str(w) for w in (2, *config.model.hidden_widths, 1))
+    return ngettext("**Your {count} point** and the MLP {widths}: its hidden layers can bend the boundary around "
+                    "your classes — see *Hidden space* below for the map in which one line separates them.",
+                    "**Your {count} points** and the MLP {widths}: its hidden layers can bend the boundary around "
+                    "your classes — see *Hidden space* below for the map in which one line separates them.",
+                    count, count=count, widths=widths)

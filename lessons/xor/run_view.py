@@ -48,7 +48,8 @@ class XorRunView:
         self.points = per_config(config, "points", lambda: charts.arrow_bytes(views.points_frame(self.dataset)))
         self.boundary_spec = views.boundary_spec(views.grid_domain(self.dataset), views.point_size(config.n_points))
         self.loss_spec = views.xor_loss_spec(config.training.epochs, st.session_state.get("xor.log_scale", False))
-        self.accuracy_spec = views.accuracy_spec(config.training.epochs, self.gate == "xor")
+        own = config.data.points is not None
+        self.accuracy_spec = views.accuracy_spec(config.training.epochs, self.gate == "xor" and not own)
         self._layout()
         self.last_drawn = {"boundary": None, "anatomy": None}  # the snapshot epochs those views show
         self.slow_views = Throttle()  # metrics, printout and anatomy: at most once a second while training
@@ -303,6 +304,11 @@ class XorRunView:
                 caption = _("The table: the network after **{epoch:,}** updates (the replay). The script's last "
                             "line, for the trained network: Accuracy: {accuracy}.", epoch=replayed.epoch,
                             accuracy=printout.accuracy)
+        elif printout.accuracy is not None and self.config.data.points is not None:  # one's own: every point
+            table = once(replayed or result, "hypothesis table", lambda: self._hypothesis_table(printout, replayed))
+            caption = _("**Accuracy on your {n} points: {accuracy:.4g}**. The script prints no hypothesis for so "
+                        "many points; the table shows the network's output on each of them.",
+                        n=self.config.n_points, accuracy=printout.accuracy)
         elif printout.accuracy is not None:
             shown = replayed or result.snapshots[-1]
             table = once(shown, "corner table", lambda: corner_outputs(shown.weights, self.config))
