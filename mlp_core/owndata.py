@@ -150,8 +150,8 @@ def parse_csv(data: bytes | str, kind: str) -> PointSet:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise DataError(_("This is not a CSV file in UTF-8: byte {at:,} is not UTF-8 text. Save it as "
-                              "\"CSV UTF-8\".", at=error.start + 1)) from None
+            raise DataError(_("This is not a CSV file in UTF-8: byte {at:,} (row {row}) is not UTF-8 text. Save it "
+                              "as \"CSV UTF-8\".", at=error.start + 1, row=data.count(b"\n", 0, error.start) + 1)) from None
     if "\x00" in data:
         raise DataError(_("This is not a CSV file: it holds binary data (a zero byte at byte {at:,}).",
                           at=data.index("\x00") + 1))
