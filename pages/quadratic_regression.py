@@ -39,7 +39,7 @@ with st.sidebar:
     st.header(_("Settings"))
     config = config_ui(CONTROLS)
 show_url_notices(CONTROLS)
-title_slot.title(_("Quadratic regression") if config.data.target == "square" or config.data.points is not None
+title_slot.title(_("Quadratic regression") if config.data.target == "square" and config.data.points is None
                  else _("Regression"))
 intro_slot.markdown(page_intro(config))
 
@@ -94,6 +94,7 @@ class PageData:
 page = per_config(config, "quadratic page", lambda: PageData(config))
 dataset, floor, inputs, targets, grid = page.dataset, page.floor, page.inputs, page.targets, page.grid
 fit_spec = fit_charts.fit_spec((float(grid.min()), float(grid.max())), page.y_domain, dataset.train_range,
+                               title=None if page.formula else _("Your data and the network's fit"),
                                formula=page.formula)
 loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
 diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420, title=_("Training loss (log scale)"),

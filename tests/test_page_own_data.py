@@ -65,7 +65,7 @@ def test_an_uploaded_csv_trains_on_its_points_and_travels_in_the_link():
     assert not at.exception and not errors(at)
     assert any("mine.csv: read 30 points" in s.value for s in at.success)
     assert param(at, "points") == points.to_text()
-    assert "your 30 points" in at.markdown[0].value
+    assert "your 30 points" in at.markdown[0].value and at.title[0].value == "Regression"
     assert metric(at, "Against the noise floor") == "unknown for your data"
     data = next(frame for frame in charts_frames(at) if list(frame.columns) == ["x", "y"])
     assert np.allclose(sorted(data["x"]), sorted(r[0] for r in points.rows))

@@ -51,9 +51,13 @@ def own_data_ui(spec: PageControls, kind: str, container) -> None:
             if state.get(key("points")) is None:
                 _take(spec, kind, _starting_points(spec, kind))
             with st.expander(_("Your points: edit the table or upload a CSV"), expanded=True):
-                _upload(spec, kind)
-                _table(spec, kind)
-                _messages(spec, kind)
+                left, right = st.columns([2, 3], gap="medium")
+                with left:
+                    _upload(spec, kind)
+                with right:
+                    _table(spec, kind)
+                with left:
+                    _messages(spec, kind)
     chosen = remember(state.get(key("points"))) if source == "own" else None
     state[spec.key("points")] = chosen
     state[key("last")] = chosen
@@ -109,7 +113,7 @@ def _table(spec: PageControls, kind: str) -> None:
     config = {"label": st.column_config.NumberColumn(min_value=0, max_value=1, step=1, format="%d")} \
         if kind == "labels" else {}
     edited = st.data_editor(state[key("base")], num_rows="dynamic", key=editor, column_config=config,
-                            width="stretch", height=min(38 + 35 * (len(state[key("base")]) + 1), 320))
+                            width="stretch", height=min(38 + 35 * (len(state[key("base")]) + 1), 250))
     edits = state.get(editor)
     signature = repr(edits)
     if signature == state.get(key("edits_seen")):
