@@ -43,6 +43,8 @@ PAGE_FILES = {"perceptron_xor": "pages/perceptron_xor.py", "backprop_walkthrough
 CONTROL_PAGES = {"perceptron_xor": "xor", "quadratic_regression": "quad"}  # PageControls.page of each page
 FONT_SCALE, HEIGHT_SCALE = 1.5, 1.35  # presenter view: chart type and chart heights
 MAX_ID_CHARS = 24
+MIRROR = "lecture._kept."
+OWN = "lecture._own"
 
 # This script run's slot for the step's controls (see `front_controls`): a session's script runs
 # on its own thread, and the slot is written by the entry point before the page reads it.
@@ -92,18 +94,24 @@ def lecture_setup() -> bool:
         wanted = params.get(STEP_URL)
         if wanted is not None and wanted in BY_ID:
             state[STEP], state[PATH] = wanted, True
-            # A link to a step alone (no settings of the page's own) opens the step as the path shows it.
-            own = [key for key in params if key not in ("lang", PRESENT_URL, STEP_URL)]
-            state[GO] = not own
+            # A link to a step opens it as the path shows it, unless it is a link to the step's page
+            # with settings of its own (a student shares what they changed): those are kept.
+            state[GO] = True
+            state[OWN] = any(key not in ("lang", PRESENT_URL, STEP_URL) for key in params)
         elif wanted is not None:
             state[STEP], state[PATH] = STEPS[0].id, True
             shown = wanted if len(wanted) <= MAX_ID_CHARS else wanted[:MAX_ID_CHARS] + "…"
-            state[NOTICE] = shown
+            state[NOTICE] = repr(shown)  # quoted: an empty id reads '' (and is still a notice)
             state[GO] = True
         else:
             state[STEP] = STEPS[0].id
         if state[PRESENT]:
             state[PATH] = True
+    # Streamlit drops a widget's state after a run that did not draw it (a run cut short by a page
+    # switch, say): the toggles' values are mirrored in keys of our own and restored from them.
+    for key in (PRESENT, PATH):
+        if key not in state:
+            state[key] = bool(state.get(MIRROR + key))
     return bool(state[PRESENT])
 
 
@@ -144,6 +152,7 @@ def lecture_ui(page: str) -> None:
                          "above the page. Keys: → or Page Down for the next step, ← or Page Up for the previous."))
         st.toggle(_("Lecture path"), key=PATH, on_change=_path_turned,
                   help=_("The lecture in order, step by step, each on its page with its preset."))
+    state[MIRROR + PRESENT], state[MIRROR + PATH] = bool(state.get(PRESENT)), bool(state.get(PATH))
     step = current_step()
     link = {}
     if state.get(PRESENT):
@@ -151,6 +160,8 @@ def lecture_ui(page: str) -> None:
     if step is not None:
         link[STEP_URL] = step.id
     state[LINK_STATE] = link
+    if state.pop(OWN, False) and step is not None and page == step.page:
+        state[GO] = False
     if step is not None and state.pop(GO, False):
         _open(step)  # switches page (or reruns this one): nothing below runs
     state.pop(GO, None)
