@@ -301,9 +301,9 @@ def _scroll_to(section: str) -> None:
         if (target) {{ target.scrollIntoView({{block: "start"}}); }}
         if (tries++ < 20) setTimeout(go, 150);
       }};
-      go();
+      go();  // step {st.session_state.get(STEP)}: a new element for every step, so that it runs again
     }})();
-    </script><span data-step="{st.session_state.get(STEP)}"></span>"""
+    </script>"""
     with st.container(key="lecture_scroll"):
         st.html(script, unsafe_allow_javascript=True)
 
