@@ -41,7 +41,7 @@ PREVIOUS_KEY, NEXT_KEY = "lecture_previous", "lecture_next"  # the buttons' st-k
 PAGE_FILES = {"perceptron_xor": "pages/perceptron_xor.py", "backprop_walkthrough": "pages/backprop_walkthrough.py",
               "quadratic_regression": "pages/quadratic_regression.py"}
 CONTROL_PAGES = {"perceptron_xor": "xor", "quadratic_regression": "quad"}  # PageControls.page of each page
-FONT_SCALE, HEIGHT_SCALE = 1.5, 1.35  # presenter view: chart type and chart heights
+FONT_SCALE, HEIGHT_SCALE = 1.6, 1.35  # presenter view: chart type and chart heights
 MAX_ID_CHARS = 24
 MIRROR = "lecture._kept."
 OWN = "lecture._own"
@@ -216,15 +216,21 @@ def _bar(step: Step, page: str) -> None:
         if page != step.page:
             st.info(_("This step is shown on another page."), icon=":material/info:")
             st.button(_("Open this step"), key="lecture_open", on_click=_reopen)
-        st.markdown(_(step.narration))
-        st.markdown(_("**Look at:** {what}", what=_(step.look_at)))
+        controls = state.get(PRESENT) and step.controls and page == step.page
+        # Presenter view: the narration and the step's controls on the left, what to look at on the
+        # right, so that the bar stays short and the charts start on the first screen.
+        story, side = st.columns([3, 2], gap="large") if controls else (st.container(), st.container())
+        story.markdown(_(step.narration))
+        side.markdown(_("**Look at:** {what}", what=_(step.look_at)))
         # LEAD: the room's panels go here, inside the lecture bar, once ui/room.py is merged:
         #   presenter view: `join_panel(room)` (QR code + short student link) beside the narration,
         #   and `presenter_poll(room, step.id)` at the steps that have a question (QUESTIONS);
         #   a student following `room=CODE`: `student_poll(room, step.id)`.
         #   The presenter's Previous/Next/jump also sets `room.set_step(secret, step.id)` (in `_move`/`_chosen`).
-        if state.get(PRESENT) and step.controls and page == step.page:
-            columns = st.container(key="lecture_controls").columns(max(3, len(step.controls)), gap="large")
+        if controls:
+            # The architecture is three widgets (depth, width, widths box): a column of its own, as wide as three.
+            weights = [3 if name == "hidden_widths" else 1 for name in step.controls]
+            columns = story.container(key="lecture_controls").columns(weights + [1] * max(0, 3 - sum(weights)))
             _front.slot, _front.fields = dict(zip(step.controls, columns)), step.controls
             _front.context = _script_context()
     _keys_script()
@@ -313,7 +319,7 @@ def _scroll_to(section: str) -> None:
 # ≥ 17 px at 1280; metric values larger but wrapped, never cut off; the page uses the full width.
 PRESENTER_CSS = """
 <style>
-html { font-size: clamp(17px, 1.12vw, 26px); }
+html { font-size: clamp(18px, 1.2vw, 28px); }
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-left: 2rem; padding-right: 2rem; max-width: 100%; }
 [data-testid="stMetricValue"] > div { font-size: clamp(1.5rem, 2.1vw, 2.6rem); }
 [data-testid="stMetricLabel"] p { font-size: 1rem; }
@@ -321,5 +327,8 @@ html { font-size: clamp(17px, 1.12vw, 26px); }
 /* The bar's heading names the step; the page's own title would push the charts off the screen. */
 [data-testid="stMain"] h1 { display: none; }
 [class*="st-key-lecture_bar"] [data-testid="stMarkdownContainer"] p { font-size: 1.08rem; }
+/* The architecture's three widgets side by side in its column of the bar. */
+[class*="st-key-lecture_controls"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { flex-flow: row wrap; }
+[class*="st-key-lecture_controls"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > * { flex: 1 1 8rem; width: auto; min-width: 8rem; }
 </style>
 """
