@@ -11,6 +11,7 @@ import streamlit as st
 from mlp_core import DESCRIPTIONS, PRESETS  # configs only: torch is not imported here
 from mlp_core.i18n import N_, _
 from ui.language import language_ui, use_language
+from ui.lecture import lecture_setup, lecture_ui
 from ui.style import page_style_ui
 
 PAGES = {  # titles and lessons in English, marked for the catalogs; shown with _() in the reader's language
@@ -78,7 +79,9 @@ def warm_up() -> threading.Thread:
     return thread
 
 
-st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide")
+presenting = lecture_setup()  # presenter view: the sidebar starts collapsed (ui/lecture.py)
+st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide",
+                   initial_sidebar_state="collapsed" if presenting else "auto")
 use_language()  # every message of this run in the reader's language (ui/language.py)
 page_style_ui()
 language_ui()
@@ -87,4 +90,5 @@ navigation = st.navigation(
     [st.Page(home, title=_("Home"), icon=":material/home:", default=True)]
     + [st.Page(path, title=_(title), icon=icon, url_path=key) for key, (title, path, icon, _lesson) in PAGES.items()]
 )
+lecture_ui(navigation.url_path)  # the lecture bar above the page, when the lecture path is on
 navigation.run()

@@ -19,6 +19,9 @@ the same published frames. No Streamlit in here (ui/live.py is the pool's Stream
   stopped at its job's next `run.check()`), so moving a slider never piles up runs.
 - **Bounded.** At most `workers` jobs at once (ui/live.py passes the cores this app may use); the
   rest wait in the queue, viewers' runs by arrival, and `position(run)` says how many are ahead.
+- **The presenter first.** `request(..., presenter=True)` (the lecturer's session, ui/lecture.py's
+  `presenter_session`) queues its run ahead of every viewer's, and moves a queued run it attaches
+  to up to that priority; among presenter runs, arrival order. A running run is never preempted.
 - **Warm runs** (`warm(key, job)`) have no viewer and are never cancelled for lack of one. They wait
   behind every viewer's run, and at most one trains at a time, so with two or more workers a viewer's
   run always finds a free one. A viewer attaching to a queued warm run moves it up to viewer priority.
@@ -46,7 +49,9 @@ from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
-VIEWER, WARM = 0, 1  # queue priorities: every viewer's run goes ahead of the warm-up
+# Queue priorities, lowest first: the lecturer's run goes ahead of every student's (the projected
+# screen is what the whole hall waits for), and every viewer's run ahead of the warm-up.
+PRESENTER, VIEWER, WARM = -1, 0, 1
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 
 
@@ -67,9 +72,10 @@ class Run:
     reading needs no lock.
     """
 
-    def __init__(self, key: Hashable, job: Callable[[Run], Any] | None, *, warm: bool = False) -> None:
+    def __init__(self, key: Hashable, job: Callable[[Run], Any] | None, *, warm: bool = False,
+                 priority: int = VIEWER) -> None:
         self.key, self.job, self.warm = key, job, warm
-        self.priority = WARM if warm else VIEWER
+        self.priority = WARM if warm else priority
         self.state = QUEUED
         self.frame: Any = None  # the latest frame the job published
         self.version = 0  # +1 at every publish and at the end
@@ -147,8 +153,12 @@ class TrainerPool:
 
     # --- asking for runs ----------------------------------------------------------------------
 
-    def request(self, key: Hashable, job: Callable[[Run], Any], *, viewer: Hashable, fresh: bool = False) -> Run:
-        """The run of `key` for this viewer: the one in flight, else the stored one, else a new one."""
+    def request(self, key: Hashable, job: Callable[[Run], Any], *, viewer: Hashable, fresh: bool = False,
+                presenter: bool = False) -> Run:
+        """The run of `key` for this viewer: the one in flight, else the stored one, else a new one.
+
+        `presenter`: the viewer is the lecturer, whose run is queued ahead of every other viewer's."""
+        priority = PRESENTER if presenter else VIEWER
         with self._lock:
             run = self._in_flight.get(key)
             if run is None and not fresh and self.store is not None:
@@ -157,13 +167,13 @@ class TrainerPool:
                     self._leave(viewer)
                     return Run.finished(key, stored)
             if run is None:
-                run = self._queue_run(Run(key, job))
+                run = self._queue_run(Run(key, job, priority=priority))
             self._leave(viewer, unless=run)
             run.viewers.add(viewer)
             self._watching[viewer] = run
-            if run.state == QUEUED and run.priority != VIEWER:  # a warm run someone now waits for
-                run.priority = VIEWER
-                heapq.heappush(self._queue, (VIEWER, next(self._order), run))
+            if run.state == QUEUED and run.priority > priority:  # a warm run someone now waits for, or a
+                run.priority = priority  # student's run the presenter now waits for: moved up
+                heapq.heappush(self._queue, (priority, next(self._order), run))
             self._start_workers()
             return run
 

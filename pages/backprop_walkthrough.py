@@ -15,6 +15,7 @@ from mlp_core.circuits import (
     chain_rule_w2, circuit_e4, circuit_e5_expanded, circuit_e5_sigmoid, circuit_e6, dloss_dw2_finite_difference,
 )
 from mlp_core.i18n import _
+from ui import charts
 from ui.navigation import ensure_entrypoint
 
 ensure_entrypoint()
@@ -33,12 +34,12 @@ if quiz:
               "type the gradient of the highlighted node and press **Check**, or **Reveal** it."),
             icon=":material/school:")
 
-st.header(_("1 · The chain rule on f(x, y, z) = (x + y) · z"), divider="orange")
+st.header(_("1 · The chain rule on f(x, y, z) = (x + y) · z"), divider="orange", anchor="e4")
 x, y, z = state.number_inputs_ui(("x", "y", "z"), ("x", "y", "z"), step=1.0)
 steps.walkthrough_ui("e4", circuit_e4(x, y, z), quiz)
 code.pytorch_code_ui(code.code_e4(x, y, z))
 
-st.header(_("2 · A sigmoid neuron, gate by gate"), divider="orange")
+st.header(_("2 · A sigmoid neuron, gate by gate"), divider="orange", anchor="e5")
 st.markdown(_("f(w, x) = 1 / (1 + exp(−(w0·x0 + w1·x1 + w2))): first as the expanded circuit of "
               "multiply, add, ×(−1), exp, +1 and 1/x, then as one sigmoid gate."))
 w0, w1, w2, x0, x1 = state.number_inputs_ui(("w0", "w1", "w2", "x0", "x1"),
@@ -49,10 +50,10 @@ sections.sigmoid_gate_ui(circuit_e5_expanded((w0, w1, w2), (x0, x1)),
                          circuit_e5_sigmoid((w0, w1, w2), (x0, x1)), quiz)
 code.pytorch_code_ui(code.code_e5((w0, w1, w2), (x0, x1)))
 
-st.header(_("3 · Activation functions and their derivatives"), divider="orange")
+st.header(_("3 · Activation functions and their derivatives"), divider="orange", anchor="e10")
 chosen, slope = sections.activation_controls_ui()
 if chosen:
-    st.altair_chart(sections.activation_chart(chosen, slope), width="stretch")
+    charts.altair_for_screen(st, sections.activation_chart(chosen, slope))
 else:
     st.info(_("Choose at least one activation to draw."))
 st.markdown(_("**Why we need them:** without an activation, two linear layers collapse into one — "
@@ -61,7 +62,7 @@ st.markdown(_("**Why we need them:** without an activation, two linear layers co
               "layer shrinks the gradient at least fourfold, while ReLU passes it on with slope 1."))
 code.pytorch_code_ui(code.code_activations(slope))
 
-st.header(_("4 · One weight of a real network"), divider="orange")
+st.header(_("4 · One weight of a real network"), divider="orange", anchor="e6")
 st.markdown(_("ŷ = w3·σ(w2·σ(w1·x + b1) + b2) + b3 with loss L = (ŷ − t)². With "
               "H2_in = w2·σ(w1·x + b1) + b2, the chain rule gives ∂L/∂w2 as a product of four factors."))
 sliders, factors = st.columns([2, 5], gap="large")
@@ -76,7 +77,7 @@ with factors:
 sections.e6_graph_ui(circuit_e6(*network))
 code.pytorch_code_ui(code.code_e6(*network))
 
-st.header(_("5 · Linear regression by hand"), divider="orange")
+st.header(_("5 · Linear regression by hand"), divider="orange", anchor="e7")
 st.markdown(_("The nine points of the lecture, the line y = w·x + b, and the loss L = Σ (w·xᵢ + b − yᵢ)². "
               "Each step is the lecture's loop: backward, then w ← w − η·∂L/∂w and b ← b − η·∂L/∂b by hand."))
 rate_column, buttons_column = st.columns([1, 1], vertical_alignment="bottom", gap="large")

@@ -49,6 +49,7 @@ def readable_texts(at) -> list[str]:
                 texts += _graph_texts(proto.spec)
             else:
                 texts += _proto_strings(proto)
+    texts = [re.sub(r"<script\b.*?</script>", " ", text, flags=re.S) for text in texts]  # scripts are code
     return [text for text in texts if text.strip()]
 
 

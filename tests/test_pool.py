@@ -141,6 +141,36 @@ def test_queue_order_and_position(pool):
     assert pool.stats()["queued"] == 4 and pool.stats()["running"] == 1
 
 
+def test_the_presenters_run_goes_ahead_of_every_students(pool):
+    pool = pool(workers=1)
+    busy = Gate()
+    pool.request("busy", busy, viewer="student 0")
+    busy.started.wait(TIMEOUT)
+    warm = pool.warm("warm", Gate())
+    students = [pool.request(f"s{i}", Gate(), viewer=f"student {i}") for i in (1, 2)]
+    lecture = pool.request("lecture", Gate(), viewer="lecturer", presenter=True)
+    assert [pool.position(run) for run in (lecture, *students, warm)] == [0, 1, 2, 3]
+    second = pool.request("lecture 2", Gate(), viewer="lecturer 2", presenter=True)
+    assert pool.position(second) == 1 and pool.position(students[0]) == 2  # presenters among themselves by arrival
+    # The lecturer moves on to what a student already queued: that run moves up, and it is one run.
+    moved = pool.request("s2", Gate(), viewer="lecturer", presenter=True)
+    assert moved is students[1] and lecture.state == CANCELLED  # the lecturer's previous run lost its viewer
+    assert [pool.position(run) for run in (second, moved, students[0], warm)] == [0, 1, 2, 3]
+    # A student asking for the presenter's run attaches to it and does not move it down.
+    assert pool.request("lecture 2", Gate(), viewer="student 9") is second and pool.position(second) == 0
+    busy.release.set()
+    wait_until(lambda: second.state == RUNNING)  # the running one was not preempted; the presenter's came next
+
+
+def test_a_presenter_run_is_trained_and_stored_like_any_other(pool):
+    pool = pool(workers=1)
+    job = Gate("lecture result")
+    run = pool.request("k", job, viewer="lecturer", presenter=True)
+    job.release.set()
+    finish(run)
+    assert run.state == DONE and pool.request("k", Gate(), viewer="student").result == "lecture result"
+
+
 def test_at_most_workers_trainings_at_once(pool):
     pool = pool(workers=2)
     jobs = [Gate() for _ in range(5)]

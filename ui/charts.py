@@ -14,6 +14,7 @@ Charts receive only finite numbers and at most a few hundred points per series.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import altair as alt
@@ -23,7 +24,7 @@ import pyarrow as pa
 
 from mlp_core.i18n import _
 
-from . import theme
+from . import lecture, theme
 from .derived import shared_cache
 
 MAX_POINTS = 400
@@ -57,7 +58,51 @@ def render(area: Any, spec: dict, **datasets: pd.DataFrame | bytes) -> None:
     that stays the same over a run, so it is converted once.
     """
     data = {name: value if isinstance(value, bytes) else arrow_bytes(value) for name, value in datasets.items()}
+    spec = for_screen(spec)
     area.vega_lite_chart({**spec, "datasets": {**spec.get("datasets", {}), **data}}, width="stretch")
+
+
+def for_screen(spec: dict) -> dict:
+    """The spec as this session's screen needs it: in presenter view (ui/lecture.py) every font size
+    × lecture.FONT_SCALE and every height × lecture.HEIGHT_SCALE, so that axis labels read from the
+    back of a hall (14 px → 21 px) and the charts fill a projected screen. Derived once per spec."""
+    factor = lecture.scale()
+    if factor == 1.0:
+        return spec
+    with _scaled_lock:
+        kept = _scaled_specs.get(id(spec))
+        if kept is None or kept[0] is not spec:  # the specs are long-lived (shared_cache): held here with theirs
+            kept = _scaled_specs[id(spec)] = (spec, _scaled(spec, factor, lecture.HEIGHT_SCALE))
+            while len(_scaled_specs) > 256:
+                _scaled_specs.pop(next(iter(_scaled_specs)))
+        return kept[1]
+
+
+_scaled_specs: dict[int, tuple[dict, dict]] = {}
+_scaled_lock = threading.Lock()
+
+
+def altair_for_screen(area: Any, chart: alt.TopLevelMixin) -> None:
+    """`area.altair_chart(chart)` at this session's scale (see `for_screen`)."""
+    if lecture.scale() == 1.0:
+        area.altair_chart(chart, width="stretch")
+    else:
+        spec = chart.to_dict()
+        area.vega_lite_chart(_scaled(spec, lecture.scale(), lecture.HEIGHT_SCALE), width="stretch")
+
+
+def _scaled(value: Any, factor: float, height_factor: float, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: v if k in ("datasets", "data", "values") else _scaled(v, factor, height_factor, k)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scaled(v, factor, height_factor, key) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if key.lower().endswith("fontsize"):
+            return round(value * factor, 1)
+        if key == "height":
+            return round(value * height_factor)
+    return value
 
 
 def arrow_bytes(frame: pd.DataFrame) -> bytes:

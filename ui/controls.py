@@ -27,7 +27,8 @@ from mlp_core.i18n import N_, _, spoken_now
 from mlp_core.owndata import URL_CHARS
 from mlp_core.presets import TITLES
 
-from .language import URL_KEY, with_language
+from .language import KEPT_KEYS, with_language
+from .lecture import control_area
 
 CUSTOM = "custom"
 # Every registry entry's label (tests/test_registry.py keeps the keys equal to the registry's names).
@@ -127,7 +128,8 @@ def config_ui(spec: PageControls) -> Config:
                  help="\n".join(f"- {_(DESCRIPTIONS[name])}" for name in spec.presets),
                  on_change=_apply_preset, args=(spec,))
     for name in spec.fields:
-        _field_widget(spec, name)
+        with control_area(spec.page, name):  # presenter view: a step's controls above the charts (ui/lecture.py)
+            _field_widget(spec, name)
     try:
         config = _config_from_state(spec)
     except ValueError as error:
@@ -187,7 +189,7 @@ def _read_url() -> tuple[dict[str, str], list[str]]:
     mangled 100 kB link otherwise filled the page with its text)."""
     params, notices, skipped = {}, [], 0
     for key in st.query_params:
-        if key == URL_KEY:  # the language (ui/language.py), not a setting
+        if key in KEPT_KEYS:  # the language and the lecture mode (ui/language.py), not settings
             continue
         if len(params) >= MAX_URL_PARAMS:
             skipped += 1

@@ -17,6 +17,11 @@ from mlp_core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, use
 
 URL_KEY = "lang"
 STATE_KEY = "lang"
+# The lecture mode's link params (ui/lecture.py): kept in every link the pages rewrite, like the
+# language, and never read as a page's setting. Their values for this session are in LINK_STATE.
+LECTURE_KEYS = ("present", "step")
+KEPT_KEYS = (URL_KEY, *LECTURE_KEYS)
+LINK_STATE = "lecture.link"
 
 
 def use_language() -> str:
@@ -49,6 +54,8 @@ def language_ui() -> None:
 
 
 def with_language(params: dict[str, str]) -> dict[str, str]:
-    """A page's query params with the language kept (pages rewrite the link from their settings)."""
+    """A page's query params with the language kept (pages rewrite the link from their settings),
+    and the lecture mode's `present` and `step` where this session has them (ui/lecture.py)."""
     language = st.session_state.get(STATE_KEY)
-    return {**params, URL_KEY: language} if language in LANGUAGES else dict(params)
+    kept = {**params, URL_KEY: language} if language in LANGUAGES else dict(params)
+    return {**kept, **st.session_state.get(LINK_STATE, {})}

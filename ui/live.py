@@ -40,6 +40,7 @@ from mlp_core.pool import DONE, FAILED, QUEUED, Run, TrainerPool
 from mlp_core.presets import WARM_UP
 
 from .derived import once
+from .lecture import presenter_session
 from .store import RunStore, get_pool
 
 # One intra-op thread: the lecture's matrices are tiny, so a second thread only adds hand-off
@@ -227,10 +228,11 @@ def attend(key: Hashable, job: Callable[[Run], object], *, status, describe: Cal
     `job(run)` trains it if nobody else is (see mlp_core/pool.py); `describe(frame)` is the bar's
     (fraction, text) for a published frame, and `draw(frame)` the page's live views, if any, which
     draw `waiting` (the data without a network) while the run waits in the queue. `fresh` skips the
-    store (Retrain). Returns the run, over: done, failed or cancelled.
+    store (Retrain). The lecturer's runs (ui/lecture.py, `presenter_session`) go ahead of every
+    student's in the queue. Returns the run, over: done, failed or cancelled.
     """
     pool, viewer = get_pool(), _viewer()
-    run = pool.request(key, job, viewer=viewer, fresh=fresh)
+    run = pool.request(key, job, viewer=viewer, fresh=fresh, presenter=presenter_session())
     if not run.from_store:
         _follow(run, pool, viewer, status, describe, draw, waiting)
     return run

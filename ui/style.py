@@ -52,6 +52,8 @@ CSS = """
     word-break: keep-all !important;  /* Streamlit's own rules on p set break-word, more specific */
     overflow-wrap: anywhere;
 }
+/* The lecture bar's scripts (ui/lecture.py) take no room. */
+[class*="st-key-lecture_scripts"], [class*="st-key-lecture_scroll"] { display: none; }
 /* Display formulas scale with the window, so that their result stays on screen. */
 .katex-display > .katex { font-size: clamp(0.75em, 1.1vw, 1.21em); }
 </style>

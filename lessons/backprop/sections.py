@@ -31,7 +31,7 @@ from mlp_core.data import NINE_X, NINE_Y
 from mlp_core.circuits import RegressionPath, linear_regression_path
 from mlp_core.graph import graph_data
 from mlp_core.i18n import _, spoken_now
-from ui import theme
+from ui import charts, theme
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,8 +225,8 @@ def regression_view_ui(path: RegressionPath, steps: int) -> None:
         column.metric(label, fmt(value), delta, delta_color="off" if index != 2 else "inverse")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.altair_chart(fit_chart(path, steps), width="stretch")
-        st.altair_chart(loss_chart(path, steps), width="stretch")
+        charts.altair_for_screen(st, fit_chart(path, steps))
+        charts.altair_for_screen(st, loss_chart(path, steps))
     with right:
         update_explanation_ui(path, steps)
         divergence_ui(path, steps)

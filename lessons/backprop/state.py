@@ -16,7 +16,7 @@ from mlp_core.circuits import circuit_e4, circuit_e5_expanded
 from mlp_core.fields import Field, format_text, parse_lenient
 from mlp_core.graph import walkthrough
 from mlp_core.i18n import _
-from ui.language import URL_KEY, with_language
+from ui.language import KEPT_KEYS, with_language
 
 
 def _state(key: str) -> str:
@@ -48,7 +48,7 @@ CONTROLS: dict[str, Field] = {c.name: c for c in (
     Field("lr", "backprop", float, E7.training.learning_rate, stops=LEARNING_RATES, digits=10),
     _number("steps", int, 0, 0, MAX_STEPS),
 )}
-RESERVED = ("embed", "embed_options", URL_KEY)  # Streamlit's and the language's: not ours to judge
+RESERVED = ("embed", "embed_options", *KEPT_KEYS)  # Streamlit's, the language's, the lecture's: not ours to judge
 
 
 def parse_params(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:

@@ -57,13 +57,16 @@ def network_diagram(weights: Weights, config: Config) -> Diagram:
 BIG_NETWORK = 40  # edges; above this, edge labels would overlap: tooltips only, thinner faded lines
 
 
-def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
+def network_dot(diagram: Diagram, *, edge_labels: bool | None = None, large: bool = False) -> str:
     """Graphviz DOT text, left to right: colour = sign, thickness = |weight|, biases on the nodes.
 
     Edge penwidth grows linearly with |w| / max |w|: 0.5 to 6 for a small network, 0.3 to 3 for a
     big one (more than 40 edges, e.g. 2-10-10-10-1 with 230), where weak edges also fade
     (alpha) so the strong paths stand out. `edge_labels` (default: small networks only) prints
     each weight on its edge; every edge and node has a tooltip with the exact values either way.
+    `large` (presenter view, ui/lecture.py): type for the back of a hall. The chart is scaled to its
+    column, so larger type alone would only make the graph wider and shrink it again: the type grows
+    against the layout (a big network's rank gap halves), which is what makes it larger on screen.
     """
     big = len(diagram.edges) > BIG_NETWORK
     show_labels = not big if edge_labels is None else edge_labels
@@ -86,13 +89,17 @@ def network_dot(diagram: Diagram, *, edge_labels: bool | None = None) -> str:
         if show_labels:
             values["label"] = f"{e.weight:.2f}"
         statements.append(dot.edge(dot.quote(e.source), dot.quote(e.target), values))
+    if large:
+        ranksep, nodesep, width, node_font, edge_font = (0.55, 0.06, 0.85, 13, 13) if big else (0.3, 0.25, 1.1, 20, 21)
+    else:
+        ranksep, nodesep, width, node_font, edge_font = (1.2, 0.08, 0.7, 9, 10) if big else (0.45, 0.3, 1.0, 16, 16)
     return dot.digraph(
         statements, name="network",
         graph={"rankdir": "LR", "splines": "line", "ordering": "out", "bgcolor": "transparent",
-               "ranksep": 1.2 if big else 0.45, "nodesep": 0.08 if big else 0.3},
-        node={"shape": "circle", "fixedsize": "true", "width": 0.7 if big else 1.0, "fontname": "Helvetica",
-              "fontsize": 9 if big else 16, "style": "filled", "fillcolor": "white"},
-        edge={"arrowsize": 0.3 if big else 0.5, "fontname": "Helvetica", "fontsize": 10 if big else 16})
+               "ranksep": ranksep, "nodesep": nodesep},
+        node={"shape": "circle", "fixedsize": "true", "width": width, "fontname": "Helvetica",
+              "fontsize": node_font, "style": "filled", "fillcolor": "white"},
+        edge={"arrowsize": 0.3 if big else 0.5, "fontname": "Helvetica", "fontsize": edge_font})
 
 
 def _node_dot(node: Node) -> str:

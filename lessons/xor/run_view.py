@@ -19,7 +19,7 @@ from mlp_core import Config, RunResult, Snapshot
 from mlp_core.data import dataset_for
 from mlp_core.i18n import N_, _, ngettext
 from mlp_core.printout import lecture_printout, live_printout
-from ui import charts
+from ui import charts, lecture
 from ui.derived import once, per_config, shared_cache
 from ui.live import Frame, Slot, Throttle
 
@@ -139,7 +139,9 @@ class XorRunView:
                                      "connections several times a second would slow the browser).",
                                      n=len(diagram.edges)))
         else:
-            self.diagram_area.graphviz_chart(once(snapshot, "dot", lambda: network_dot(diagram)), width="stretch")
+            large = lecture.presenter_session()  # presenter view: type for the back of a hall
+            self.diagram_area.graphviz_chart(once(snapshot, ("dot", large), lambda: network_dot(diagram, large=large)),
+                                             width="stretch")
             self.diagram_caption.caption(_("Blue: positive weight, red: negative; thicker = larger |w|. Each neuron "
                                            "shows its bias b. Hover a connection or a neuron for its exact value."))
         self.draw_hidden_space(snapshot)

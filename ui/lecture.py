@@ -1,0 +1,334 @@
+"""Lecture mode: the presenter view and the lecture as a path of steps (lessons/lecture/path.py).
+
+The entry point calls, once per script run:
+
+    present = lecture_setup()          # before st.set_page_config: decides the sidebar's state
+    ...
+    lecture_ui(navigation.url_path)    # after st.navigation, before the page runs
+
+- **Presenter view** (`present=1` in the link, or the sidebar's toggle): large type, taller charts
+  and a larger network diagram (`scale()`, read by ui/charts.py and lessons/xor/diagram.py), the
+  sidebar collapsed, and the few controls a step needs (`Step.controls`) drawn in the lecture bar
+  above the charts instead of the sidebar (`front_controls`, read by ui/controls.py). The
+  presenter's runs go ahead of every student's in the trainer queue (`presenter_session`).
+- **The path** (on with presenter view, or with `step=<id>` in the link): a bar above the page with
+  the step's title, narration and what to look at, Previous / Next, and a list to jump to any step.
+  Moving to a step switches to its page with its preset applied (or, on the walkthrough, the
+  lecture's inputs and a scroll to its section). The arrow keys Left/Right and Page Up/Down (what
+  presentation clickers send) press Previous/Next, except while typing in a field or moving a
+  slider. The step is in the link (`step=`); an id that is not a step gets a notice and the first step.
+
+`present` and `step` are kept in every link the pages rewrite (ui/language.py, `with_language`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import nullcontext
+
+import streamlit as st
+
+from lessons.lecture.path import BACKPROP_PAGE, BY_ID, STEPS, Step
+from mlp_core.i18n import _, spoken_now
+
+from .language import LINK_STATE
+
+PRESENT_URL, STEP_URL = "present", "step"
+PRESENT, PATH, STEP = "lecture.present", "lecture.path", "lecture.step"  # session state
+READY, NOTICE, GO, SCROLL, CHOICE = "lecture._ready", "lecture._notice", "lecture._go", "lecture._scroll", "lecture.choice"
+PREVIOUS_KEY, NEXT_KEY = "lecture_previous", "lecture_next"  # the buttons' st-key-<key> classes the keys press
+PAGE_FILES = {"perceptron_xor": "pages/perceptron_xor.py", "backprop_walkthrough": "pages/backprop_walkthrough.py",
+              "quadratic_regression": "pages/quadratic_regression.py"}
+CONTROL_PAGES = {"perceptron_xor": "xor", "quadratic_regression": "quad"}  # PageControls.page of each page
+FONT_SCALE, HEIGHT_SCALE = 1.6, 1.35  # presenter view: chart type and chart heights
+MAX_ID_CHARS = 24
+MIRROR = "lecture._kept."
+OWN = "lecture._own"
+
+# This script run's slot for the step's controls (see `front_controls`): a session's script runs
+# on its own thread, and the slot is written by the entry point before the page reads it.
+_front = threading.local()
+
+
+def _script_context():
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    return get_script_run_ctx(suppress_warning=True)
+
+
+def presenter_session() -> bool:
+    """Whether this session is the lecturer's: its runs go first in the trainer queue (ui/live.py).
+
+    For now: the session turned presenter view on.
+    # LEAD: make this "the session holds the room's presenter secret" once ui/room.py is merged.
+    """
+    try:
+        return bool(st.session_state.get(PRESENT))
+    except Exception:  # outside a script run (a benchmark, a thread): nobody presents
+        return False
+
+
+def scale() -> float:
+    """How much larger chart and diagram type is drawn for this session (1 outside presenter view)."""
+    return FONT_SCALE if presenter_session() else 1.0
+
+
+def current_step() -> Step | None:
+    """The step this session is at, or None when the lecture path is off."""
+    state = st.session_state
+    return BY_ID.get(state.get(STEP)) if state.get(PATH) or state.get(PRESENT) else None
+
+
+# --- setting up: the link, once per session --------------------------------------------------
+
+def lecture_setup() -> bool:
+    """Read `present` and `step` from the link on the session's first run; True if presenting.
+
+    Call before st.set_page_config (the sidebar starts collapsed in presenter view)."""
+    state = st.session_state
+    if not state.get(READY):
+        state[READY] = True
+        params = st.query_params
+        state[PRESENT] = params.get(PRESENT_URL) == "1"
+        wanted = params.get(STEP_URL)
+        if wanted is not None and wanted in BY_ID:
+            state[STEP], state[PATH] = wanted, True
+            # A link to a step opens it as the path shows it, unless it is a link to the step's page
+            # with settings of its own (a student shares what they changed): those are kept.
+            state[GO] = True
+            state[OWN] = any(key not in ("lang", PRESENT_URL, STEP_URL) for key in params)
+        elif wanted is not None:
+            state[STEP], state[PATH] = STEPS[0].id, True
+            shown = wanted if len(wanted) <= MAX_ID_CHARS else wanted[:MAX_ID_CHARS] + "…"
+            state[NOTICE] = repr(shown)  # quoted: an empty id reads '' (and is still a notice)
+            state[GO] = True
+        else:
+            state[STEP] = STEPS[0].id
+        if state[PRESENT]:
+            state[PATH] = True
+    # Streamlit drops a widget's state after a run that did not draw it (a run cut short by a page
+    # switch, say): the toggles' values are mirrored in keys of our own and restored from them.
+    for key in (PRESENT, PATH):
+        if key not in state:
+            state[key] = bool(state.get(MIRROR + key))
+    return bool(state[PRESENT])
+
+
+def _turned_on() -> None:
+    """The presenter toggle: presenter view brings the path with it."""
+    if st.session_state.get(PRESENT):
+        st.session_state[PATH] = True
+
+
+def _path_turned() -> None:
+    if st.session_state.get(PATH):
+        st.session_state[GO] = True  # starting the path opens its step
+    else:
+        st.session_state[PRESENT] = False
+
+
+def _move(offset: int) -> None:
+    state = st.session_state
+    index = STEPS.index(BY_ID.get(state.get(STEP), STEPS[0]))
+    state[STEP] = STEPS[min(max(index + offset, 0), len(STEPS) - 1)].id
+    state[GO], state[NOTICE] = True, None
+
+
+def _chosen() -> None:
+    state = st.session_state
+    if state.get(CHOICE) in BY_ID:
+        state[STEP], state[GO], state[NOTICE] = state[CHOICE], True, None
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+def lecture_ui(page: str) -> None:
+    """The sidebar's switches, the link's `present`/`step`, and the lecture bar above page `page`."""
+    state = st.session_state
+    with st.sidebar:
+        st.toggle(_("Presenter view"), key=PRESENT, on_change=_turned_on,
+                  help=_("Large type for a projector, the sidebar out of the way, and the lecture's steps "
+                         "above the page. Keys: → or Page Down for the next step, ← or Page Up for the previous."))
+        st.toggle(_("Lecture path"), key=PATH, on_change=_path_turned,
+                  help=_("The lecture in order, step by step, each on its page with its preset."))
+    state[MIRROR + PRESENT], state[MIRROR + PATH] = bool(state.get(PRESENT)), bool(state.get(PATH))
+    step = current_step()
+    link = {}
+    if state.get(PRESENT):
+        link[PRESENT_URL] = "1"
+    if step is not None:
+        link[STEP_URL] = step.id
+    state[LINK_STATE] = link
+    if state.pop(OWN, False) and step is not None and page == step.page:
+        state[GO] = False
+    if step is not None and state.pop(GO, False):
+        _open(step)  # switches page (or reruns this one): nothing below runs
+    state.pop(GO, None)
+    _keep_link(link)
+    if state.get(PRESENT):
+        st.html(PRESENTER_CSS)
+    _front.slot = _front.fields = _front.context = None
+    if step is not None:
+        _bar(step, page)
+
+
+def _keep_link(link: dict[str, str]) -> None:
+    """The address bar carries `present` and `step` (and drops them when they are off)."""
+    for key in (PRESENT_URL, STEP_URL):
+        if key in link and st.query_params.get(key) != link[key]:
+            st.query_params[key] = link[key]
+        elif key not in link and key in st.query_params:
+            del st.query_params[key]
+
+
+def _open(step: Step) -> None:
+    """Go to the step's page with its preset (or the walkthrough's lecture inputs and its section)."""
+    state = st.session_state
+    params = {key: value for key, value in (("lang", state.get("lang")),) if value}
+    params.update(state[LINK_STATE])
+    if step.preset is not None:
+        params["preset"] = step.preset
+        state[f"{CONTROL_PAGES[step.page]}._ready"] = False  # the page's controls are seeded from the link again
+    if step.page == BACKPROP_PAGE:
+        for key in [key for key in state if key.startswith("bp_")]:
+            del state[key]  # the walkthrough starts again from the lecture's values (lessons/backprop/state.py)
+        state[SCROLL] = step.section
+    st.switch_page(PAGE_FILES[step.page], query_params=params)
+
+
+def _bar(step: Step, page: str) -> None:
+    state = st.session_state
+    index = STEPS.index(step)
+    with st.container(border=True, key="lecture_bar"):
+        if state.get(NOTICE):
+            st.warning(_("The link's step {step} is not a step of the lecture; starting at the first step.",
+                         step=f"`{state[NOTICE].replace('`', '')}`"), icon=":material/link_off:")
+        heading, previous, choice, following = st.columns([5, 2, 4, 2], vertical_alignment="center")
+        heading.markdown(f"### {_('Step {n} of {total}', n=index + 1, total=len(STEPS))} · {_(step.title)}")
+        previous.button(_("Previous"), key=PREVIOUS_KEY, icon=":material/arrow_back:", on_click=_move, args=(-1,),
+                        disabled=index == 0, width="stretch")
+        state[CHOICE] = step.id
+        choice.selectbox(_("Jump to a step"), [s.id for s in STEPS], key=CHOICE, on_change=_chosen,
+                         format_func=spoken_now(_step_label), label_visibility="collapsed")
+        following.button(_("Next"), key=NEXT_KEY, icon=":material/arrow_forward:", on_click=_move, args=(1,),
+                         disabled=index == len(STEPS) - 1, width="stretch", type="primary")
+        if page != step.page:
+            st.info(_("This step is shown on another page."), icon=":material/info:")
+            st.button(_("Open this step"), key="lecture_open", on_click=_reopen)
+        controls = state.get(PRESENT) and step.controls and page == step.page
+        # Presenter view: the narration and the step's controls on the left, what to look at on the
+        # right, so that the bar stays short and the charts start on the first screen.
+        story, side = st.columns([3, 2], gap="large") if controls else (st.container(), st.container())
+        story.markdown(_(step.narration))
+        side.markdown(_("**Look at:** {what}", what=_(step.look_at)))
+        # LEAD: the room's panels go here, inside the lecture bar, once ui/room.py is merged:
+        #   presenter view: `join_panel(room)` (QR code + short student link) beside the narration,
+        #   and `presenter_poll(room, step.id)` at the steps that have a question (QUESTIONS);
+        #   a student following `room=CODE`: `student_poll(room, step.id)`.
+        #   The presenter's Previous/Next/jump also sets `room.set_step(secret, step.id)` (in `_move`/`_chosen`).
+        if controls:
+            # The architecture is three widgets (depth, width, widths box): a column of its own, as wide as three.
+            weights = [3 if name == "hidden_widths" else 1 for name in step.controls]
+            columns = story.container(key="lecture_controls").columns(weights + [1] * max(0, 3 - sum(weights)))
+            _front.slot, _front.fields = dict(zip(step.controls, columns)), step.controls
+            _front.context = _script_context()
+    _keys_script()
+    section = state.pop(SCROLL, None)
+    if section and page == step.page:
+        _scroll_to(section)
+
+
+def _step_label(step_id: str) -> str:
+    return f"{STEPS.index(BY_ID[step_id]) + 1}. {_(BY_ID[step_id].title)}"
+
+
+def _reopen() -> None:
+    st.session_state[GO] = True
+
+
+def front_controls(page: str):
+    """({field: column}, fields) where presenter view draws a step's controls above the charts, or
+    (None, ()) — ui/controls.py asks for the page `page` (a PageControls.page)."""
+    step, slot = current_step(), getattr(_front, "slot", None)
+    if slot is None or step is None or CONTROL_PAGES.get(step.page) != page or _front.context is not _script_context():
+        return None, ()
+    return slot, tuple(_front.fields)
+
+
+def control_area(page: str, name: str):
+    """The context a config field's widget is drawn in: the lecture bar's slot for a step's controls
+    in presenter view, else where the page put it (the sidebar)."""
+    slots, fields = front_controls(page)
+    return slots[name] if slots is not None and name in fields else nullcontext()
+
+
+# --- the browser's side -------------------------------------------------------------------------
+
+KEYS_SCRIPT = """
+<script>
+(function () {
+  const doc = document, win = window;
+  if (win.__lectureKeys) doc.removeEventListener("keydown", win.__lectureKeys, true);
+  const forward = ["ArrowRight", "PageDown"], backward = ["ArrowLeft", "PageUp"];
+  win.__lectureKeys = function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const which = forward.includes(event.key) ? "%(next)s" : backward.includes(event.key) ? "%(previous)s" : null;
+    if (!which) return;
+    const active = doc.activeElement;
+    if (active && (active.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName)
+        || active.closest("[role=slider], [role=tablist], [role=listbox], [role=radiogroup], [data-baseweb=select]"))) return;
+    const button = doc.querySelector(".st-key-" + which + " button");
+    if (!button || button.disabled) return;
+    event.preventDefault();
+    event.stopPropagation();
+    button.click();
+  };
+  doc.addEventListener("keydown", win.__lectureKeys, true);
+})();
+</script>
+"""
+
+
+def _keys_script() -> None:
+    """The keys' listener on the app's document (st.html runs it there, not in an iframe; it replaces
+    the listener a previous run added). Its element takes no room (CSS: `st-key-lecture_scripts`)."""
+    with st.container(key="lecture_scripts"):
+        st.html(KEYS_SCRIPT % {"next": NEXT_KEY, "previous": PREVIOUS_KEY}, unsafe_allow_javascript=True)
+
+
+def _scroll_to(section: str) -> None:
+    """Scroll the page to the walkthrough's section once it is drawn (a few tries while it renders)."""
+    script = f"""<script>
+    (function () {{
+      let tries = 0;
+      const go = () => {{
+        const target = document.getElementById({json.dumps(section)});
+        if (target) {{ target.scrollIntoView({{block: "start"}}); }}
+        if (tries++ < 20) setTimeout(go, 150);
+      }};
+      go();  // step {st.session_state.get(STEP)}: a new element for every step, so that it runs again
+    }})();
+    </script>"""
+    with st.container(key="lecture_scroll"):
+        st.html(script, unsafe_allow_javascript=True)
+
+
+# Presenter view (measured in tests/test_browser_lecture.py at 1920×1080 and 1280×720): the root font
+# size grows with the window (Streamlit sizes its text in rem), so body text is ≥ 20 px at 1920 px and
+# ≥ 17 px at 1280; metric values larger but wrapped, never cut off; the page uses the full width.
+PRESENTER_CSS = """
+<style>
+html { font-size: clamp(18px, 1.2vw, 28px); }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-left: 2rem; padding-right: 2rem; max-width: 100%; }
+[data-testid="stMetricValue"] > div { font-size: clamp(1.5rem, 2.1vw, 2.6rem); }
+[data-testid="stMetricLabel"] p { font-size: 1rem; }
+[class*="st-key-lecture_bar"] { background: #fff7ed; }
+/* The bar's heading names the step; the page's own title would push the charts off the screen. */
+[data-testid="stMain"] h1 { display: none; }
+[class*="st-key-lecture_bar"] [data-testid="stMarkdownContainer"] p { font-size: 1.08rem; }
+/* The architecture's three widgets side by side in its column of the bar. */
+[class*="st-key-lecture_controls"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { flex-flow: row wrap; }
+[class*="st-key-lecture_controls"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > * { flex: 1 1 8rem; width: auto; min-width: 8rem; }
+</style>
+"""
