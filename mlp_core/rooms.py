@@ -64,6 +64,23 @@ REASONS = {  # Refused.reason -> what the person is told
 }
 
 
+@dataclass(frozen=True)
+class Question:
+    """A poll's question: messages in English, marked for the catalogs (shown with `_()`), and the
+    index of the right choice. The lessons write them (lessons/lecture/questions.py); the poll
+    screens (ui/room.py) show them; a room only needs `len(choices)`."""
+    id: str  # the lecture step it belongs to
+    prompt: str
+    choices: tuple[str, ...]
+    answer: int
+    explanation: str  # one sentence, shown at the reveal
+
+    def __post_init__(self) -> None:
+        if not STEP_PATTERN.fullmatch(self.id) or not 2 <= len(self.choices) <= 8 \
+                or not 0 <= self.answer < len(self.choices):
+            raise ValueError(f"question {self.id!r}: 2 to 8 choices and an answer among them")
+
+
 class Refused(Exception):
     """A request that the room turned down; nothing was changed. `reason` is a key of REASONS;
     `message` is the sentence to show, in the language current where it is read."""
