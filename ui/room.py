@@ -24,6 +24,7 @@ from mlp_core.i18n import _, ngettext
 from mlp_core.rooms import CLOSED, OPEN, READY, REVEALED, Question, Refused, Room, Rooms
 
 from . import theme
+from .language import use_language
 
 ROOM_PARAM = "room"  # the student link: ?room=CODE, nothing else
 PRESENTER_PARAM = "presenter"  # a presenter link's secret: taken once, removed from the address bar
@@ -250,6 +251,7 @@ def presenter_poll(room: Room, question: Question) -> None:
 
     @st.fragment(run_every=TALLY_SECONDS)
     def live() -> None:
+        use_language()  # a fragment's own reruns skip the page's top, where the language is set
         view = room.poll(question.id)
         state = view.state if view else READY
         revealed = state == REVEALED
@@ -325,6 +327,7 @@ def follow_room(room: Room, questions: Mapping[str, Question]) -> None:
 
     @st.fragment(run_every=FOLLOW_SECONDS)
     def follow() -> None:
+        use_language()  # a fragment's own reruns skip the page's top, where the language is set
         if room.ended:
             st.error(Refused("unknown-room").message)
             return

@@ -36,7 +36,7 @@ def class_poll_ui() -> None:
         room = presenter_room()
         if room is None:
             return
-        join, poll = st.columns([2, 3], gap="large")
+        join, poll = st.columns(2, gap="large")
         with join:
             join_panel(room)
             presenter_link_ui(room)
