@@ -9,6 +9,7 @@ import threading
 import streamlit as st
 
 from mlp_core import DESCRIPTIONS, PRESETS  # configs only: torch is not imported here
+from lessons.lecture.poll import class_poll_ui
 from mlp_core.i18n import N_, _
 from ui.language import language_ui, use_language
 from ui.lecture import lecture_setup, lecture_ui
@@ -29,6 +30,7 @@ PAGES = {  # titles and lessons in English, marked for the catalogs; shown with 
 
 def home() -> None:
     st.title("MLP Lab")
+    class_poll_ui()  # a student link's poll, or the lecturer's "Class poll" section (folded)
     st.markdown(_(
         "An interactive companion to the lecture on **multi-layer perceptrons**. Every page trains "
         "real PyTorch networks live, with the lecture's exact settings as presets: the same seed "

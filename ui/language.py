@@ -45,6 +45,11 @@ def browser_language() -> str:
 
 def language_ui() -> None:
     """The language switch at the top of the sidebar; the link carries the choice."""
+    # The radio's widget id includes the running script's hash, which differs between a first visit
+    # (the browser knows no page hash yet) and every later run: the second run of a session gets a
+    # new widget, which took its default (Korean) over an English reader's choice at the first click
+    # of any control. Set through the Session State API, the key's value carries over to it.
+    st.session_state[STATE_KEY] = st.session_state[STATE_KEY]
     # The label in the language being read (a screen reader says it; the options name themselves).
     st.sidebar.radio(_("Language"), list(LANGUAGES), key=STATE_KEY, format_func=LANGUAGES.get,
                      horizontal=True, label_visibility="collapsed")
