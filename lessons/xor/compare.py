@@ -62,8 +62,9 @@ def outcome_line(result: RunResult) -> str:
 
 
 @shared_cache(maxsize=16)
-def small_boundary_spec(domain: tuple[float, float], point_size: int) -> dict:
-    """The run view's decision boundary (datasets cells, contour, undecided, points) without legends."""
+def small_boundary_spec(domain: tuple[float, float], point_size: int, color: str) -> dict:
+    """The run view's decision boundary (datasets cells, contour, undecided, points) without legends,
+    framed in the run's colour (its colour in the loss chart above)."""
     scale = alt.Scale(domain=list(domain), nice=False)
     cells = alt.Chart(alt.NamedData("cells")).mark_rect(opacity=1).encode(
         x=alt.X("x1_low:Q", title="x1", scale=scale, axis=alt.Axis(tickCount=3)), x2="x1_high:Q",
@@ -79,7 +80,9 @@ def small_boundary_spec(domain: tuple[float, float], point_size: int) -> dict:
                       legend=None))
     chart = alt.layer(cells, views._segments("contour", 3), views._segments("undecided", 2, strokeDash=[8, 6],
                                                                              opacity=0.6), points)
-    return views.square(charts.style(chart).to_dict())
+    spec = views.square(charts.style(chart).to_dict())
+    spec["config"]["view"] = {"stroke": color, "strokeWidth": 5}
+    return spec
 
 
 def draw(runs: Sequence[ComparedRun]) -> None:
@@ -93,12 +96,14 @@ def draw(runs: Sequence[ComparedRun]) -> None:
         cells = once(snapshot, "boundary", lambda: encoded(views.boundary_frames(snapshot, dataset, config))) \
             if snapshot is not None else encoded(views.boundary_frames(None, dataset, config))
         points = per_config(config, "points", lambda: charts.arrow_bytes(views.points_frame(dataset)))
-        column.markdown(f"<span style='color:{run.color}'>■</span> **{run.label}**", unsafe_allow_html=True)
+        column.markdown(f"**{run.label}**")
         charts.render(column.container(key=SMALL_KEY.format(index=index)),
-                      small_boundary_spec(views.grid_domain(dataset), min(views.point_size(config.n_points), 160)),
+                      small_boundary_spec(views.grid_domain(dataset), min(views.point_size(config.n_points), 160),
+                                          run.color),
                       points=points, **cells)
         column.caption(outcome_line(result))
-    st.caption(_("Red: ŷ near 0 (class 0), blue: ŷ near 1 (class 1); black: where ŷ = 0.5, the boundary."))
+    st.caption(_("Red: ŷ near 0 (class 0), blue: ŷ near 1 (class 1); black: where ŷ = 0.5, the boundary. Each "
+                 "frame has its run's colour in the loss chart."))
 
 
 LESSON = Lesson(COMPARISONS, draw)
