@@ -281,6 +281,12 @@ def compare_panel(spec: PageControls, config: Config, result: RunResult | None, 
     """The "Compare runs" section: pin, unpin, clear, the presets, and the runs side by side."""
     configs = pins(spec)
     _write_link(spec, configs)
+    with st.container(key=f"{spec.page}-compare"):  # one block (a browser test screenshots it)
+        _panel(spec, config, result, lesson, configs)
+
+
+def _panel(spec: PageControls, config: Config, result: RunResult | None, lesson: Lesson,
+           configs: list[Config]) -> None:
     st.subheader(_("Compare runs"))
     pinned = config in configs
     buttons = st.columns([2, 2, 3], vertical_alignment="center")
