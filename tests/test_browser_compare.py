@@ -22,13 +22,20 @@ def small_page(chromium, app_url):
 
 
 def shoot(page, key: str, name: str) -> None:
-    """The comparison block, whole, and the screen a lecturer sees scrolled to it."""
+    """The screen a lecturer sees scrolled to the comparison (1280×720, `name`-screen.png), and the
+    comparison block whole (`name`.png: the window made as tall as the page, the width kept, so the
+    layout is the same; Streamlit scrolls its own main area, which a taller element shot leaves blank)."""
     block = page.locator(f".st-key-{key}")
     block.scroll_into_view_if_needed()
+    page.evaluate("(key) => document.querySelector('.st-key-' + key).scrollIntoView({block: 'start'})", key)
     page.wait_for_timeout(800)  # the charts' last layout
     SCREENSHOTS.mkdir(exist_ok=True)
-    block.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
     page.screenshot(path=str(SCREENSHOTS / f"{name}-screen.png"))
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": PROJECTOR["width"], "height": max(PROJECTOR["height"], height)})
+    page.wait_for_timeout(800)
+    block.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.set_viewport_size(PROJECTOR)
 
 
 def overflowing(page, key: str) -> list[str]:
@@ -39,7 +46,9 @@ def overflowing(page, key: str) -> list[str]:
         for (const el of block.querySelectorAll('[data-testid="stVegaLiteChart"], button')) {
             const parent = el.closest('[data-testid="stColumn"]') || block;
             const a = el.getBoundingClientRect(), b = parent.getBoundingClientRect();
-            if (a.right > b.right + 2 || a.left < b.left - 2) out.push(el.innerText || el.dataset.testid);
+            if (!a.width) continue;  // not shown (a closed popover)
+            if (a.right > b.right + 2 || a.left < b.left - 2)
+                out.push((el.innerText || el.dataset.testid) + ` ${a.left}-${a.right} in ${b.left}-${b.right}`);
         }
         return out;
     }""", key)
@@ -51,14 +60,15 @@ def test_e1_vs_e2_in_one_click_then_from_its_link(small_page, app_url):
     wait_until_idle(page)
     page.get_by_role("button", name="Compare the lecture's runs").click()
     page.get_by_role("button", name="E1 vs E2: one hidden layer of 2 vs three of 10").click()
+    page.keyboard.press("Escape")  # the popover closes
     page.wait_for_function("() => window.location.search.includes('pin=')", timeout=30_000)
     wait_until_idle(page, timeout_ms=180_000)
     assert no_exception(page)
     text = page.locator(".st-key-xor-compare").inner_text()
     assert "depth 1 vs 3 · width 2 vs 10" in text and text.count("solved by epoch") == 2
     wait_for_charts(page, 5)
-    assert overflowing(page, "xor-compare") == []
     shoot(page, "xor-compare", "compare-e1-e2-en")
+    assert overflowing(page, "xor-compare") == []
     link = page.url
 
     page.goto(link.replace("lang=en", "lang=ko"))  # the link, in Korean: the same two runs, from the store

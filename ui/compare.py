@@ -36,6 +36,7 @@ from mlp_core.pool import DONE
 from . import charts, theme
 from .controls import MAX_VALUE_CHARS, PageControls, choice_label, set_controls
 from .derived import shared_cache
+from .live import attend, train_for_viewers
 from .store import RunStore
 
 PIN_KEY = "pin"  # the query parameter (ui/controls.py keeps it in the link, and does not read it)
@@ -335,8 +336,6 @@ def _panel(spec: PageControls, config: Config, result: RunResult | None, lesson:
 def _runs(configs: Sequence[Config], labels: Sequence[str], current: Config, result: RunResult | None
           ) -> list[ComparedRun]:
     """Every run of the comparison: from the store, else trained on the pool (one at a time, in order)."""
-    from .live import attend, train_for_viewers
-
     runs = []
     for index, (config, label) in enumerate(zip(configs, labels)):
         if config == current and result is not None:
@@ -371,6 +370,12 @@ def loss_chart(runs: Sequence[ComparedRun], log_key: str) -> None:
     charts.render(st, spec, loss=data)
 
 
+def legend() -> alt.Legend:
+    """The runs' names above the plot, one a line, as large and dark as the axes' words."""
+    return alt.Legend(orient="top", direction="vertical", labelLimit=900, symbolStrokeWidth=4,
+                      labelFontSize=theme.FONT_SIZE, labelColor=theme.INK)
+
+
 @shared_cache(maxsize=32)
 def loss_overlay_spec(epochs: int, log_scale: bool, labels: tuple[str, ...], colors: tuple[str, ...]) -> dict:
     """Every run's loss per epoch (dataset 'loss': epoch, loss, run), one colour per run, named below."""
@@ -381,10 +386,11 @@ def loss_overlay_spec(epochs: int, log_scale: bool, labels: tuple[str, ...], col
                 axis=alt.Axis(labelExpr=charts.HUGE_LABELS)),
         color=alt.Color("run:N", title=None, sort=list(labels),
                         scale=alt.Scale(domain=list(labels), range=list(colors)),
-                        legend=alt.Legend(columns=1, labelLimit=900, symbolStrokeWidth=4)),
+                        legend=legend()),
         tooltip=[alt.Tooltip("run:N", title=_("run")), alt.Tooltip("epoch:Q", title=_("epoch"), format=","),
                  alt.Tooltip("loss:Q", title=_("loss"), format=".5g")])
-    return charts.finish_spec(charts.style(line.properties(title=_("Training loss, run by run")), 300))
+    # The height holds the title, the axes and the legend too (Streamlit fits the whole chart into it).
+    return charts.finish_spec(charts.style(line.properties(title=_("Training loss, run by run")), 400))
 
 
 def series_colors(runs: Sequence[ComparedRun]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -14,7 +14,7 @@ from mlp_core import PRESETS
 from mlp_core.i18n import N_, _
 from ui import charts, theme
 from ui.charts import arrow_bytes, finish_spec, style
-from ui.compare import ComparedRun, Comparison, Lesson, series_colors
+from ui.compare import ComparedRun, Comparison, Lesson, legend, series_colors
 from ui.derived import per_config, shared_cache
 from ui.theme import EXTRAPOLATION_SHADE
 
@@ -52,8 +52,9 @@ def fits_spec(x_domain: tuple[float, float], y_domain: tuple[float, float], trai
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale))
     fits = alt.Chart(alt.NamedData("fits")).mark_line(strokeWidth=3, clip=True).encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale),
-        color=alt.Color("run:N", title=None, sort=list(labels), scale=alt.Scale(domain=list(labels), range=list(colors)),
-                        legend=alt.Legend(columns=1, labelLimit=900, symbolStrokeWidth=4)),
+        color=alt.Color("run:N", title=None, sort=list(labels),
+                        scale=alt.Scale(domain=list(labels), range=list(colors)),
+                        legend=legend()),
         tooltip=[alt.Tooltip("run:N", title=_("run")), alt.Tooltip("x:Q", format=".3g"),
                  alt.Tooltip("y:Q", format=".4g")])
     title = alt.TitleParams(_("The fits over the data"), subtitle=_("dashed: the true curve x² + 3; shaded: no data"))

@@ -18,7 +18,7 @@ import streamlit as st
 from mlp_core import PRESETS, RunResult
 from mlp_core.i18n import N_, _
 from ui import charts, theme
-from ui.compare import ComparedRun, Comparison, Lesson
+from ui.compare import MAX_RUNS, ComparedRun, Comparison, Lesson
 from ui.derived import once, per_config, shared_cache
 
 from . import views
@@ -37,8 +37,9 @@ SMALL_KEY = "xor-compare-{index}"
 # Square plots at any column width: no legend across, the x axis down, the y axis across (~ the same).
 SQUARE_CSS = "<style>" + "".join(
     f".st-key-{SMALL_KEY.format(index=i)} {{ container-type: inline-size; }}"
-    f" .st-key-{SMALL_KEY.format(index=i)} [data-testid=\"stVegaLiteChart\"] {{ height: calc(100cqw + 4px) !important; }}"
-    for i in range(4)) + "</style>"
+    f" .st-key-{SMALL_KEY.format(index=i)} [data-testid=\"stVegaLiteChart\"]"
+    " { height: calc(100cqw + 4px) !important; }"
+    for i in range(MAX_RUNS)) + "</style>"
 
 
 def solved_at(result: RunResult) -> int | None:
@@ -89,7 +90,8 @@ def draw(runs: Sequence[ComparedRun]) -> None:
     """The decision boundaries side by side, each with its run's name, accuracy and epoch solved."""
     st.html(SQUARE_CSS)
     st.markdown(_("**Decision boundaries** at the end of each run"))
-    for index, (column, run) in enumerate(zip(st.columns(len(runs)), runs)):
+    # Four columns whatever the number of runs: each square the same size, the row one screen high.
+    for index, (column, run) in enumerate(zip(st.columns(MAX_RUNS), runs)):
         config, result = run.config, run.result
         dataset = result.dataset
         snapshot = result.snapshots[-1] if result.snapshots else None
