@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from test_browser_layout import CUT
 from ui.browser import SCREENSHOTS, no_exception, wait_for_charts, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -68,7 +69,7 @@ def test_e1_vs_e2_in_one_click_then_from_its_link(small_page, app_url):
     assert "depth 1 vs 3 · width 2 vs 10" in text and text.count("solved by epoch") == 2
     wait_for_charts(page, 5)
     shoot(page, "xor-compare", "compare-e1-e2-en")
-    assert overflowing(page, "xor-compare") == []
+    assert overflowing(page, "xor-compare") == [] and page.evaluate(CUT) == []  # the layout test's check
     link = page.url
 
     page.goto(link.replace("lang=en", "lang=ko"))  # the link, in Korean: the same two runs, from the store
@@ -76,7 +77,7 @@ def test_e1_vs_e2_in_one_click_then_from_its_link(small_page, app_url):
     assert no_exception(page)
     text = page.locator(".st-key-xor-compare").inner_text()
     assert "깊이 1 대 3 · 너비 2 대 10" in text and text.count("에폭까지 해결") == 2
-    assert overflowing(page, "xor-compare") == []
+    assert overflowing(page, "xor-compare") == [] and page.evaluate(CUT) == []
     shoot(page, "xor-compare", "compare-e1-e2-ko")
 
 
@@ -89,5 +90,21 @@ def test_e8_vs_e9(small_page, app_url, language, contrast):
     text = page.locator(".st-key-quad-compare").inner_text()
     assert contrast in text
     wait_for_charts(page, 4)
-    assert overflowing(page, "quad-compare") == []
+    assert overflowing(page, "quad-compare") == [] and page.evaluate(CUT) == []
     shoot(page, "quad-compare", f"compare-e8-e9-{language}")
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_four_runs_fit_side_by_side(small_page, app_url, language):
+    """The most a comparison holds, with the longest names (four aspects differ): nothing cut off, the
+    small multiples in one row."""
+    page = small_page
+    page.goto(f"{app_url}/perceptron_xor?lang={language}&pin=%3D~H10-10-10~B1~H10-10-10R0.01Oadam")
+    wait_until_idle(page, timeout_ms=240_000)
+    assert no_exception(page)
+    wait_for_charts(page, 7)
+    assert overflowing(page, "xor-compare") == [] and page.evaluate(CUT) == []
+    tops = page.evaluate("""() => [0, 1, 2, 3].map(i => document.querySelector('.st-key-xor-compare-' + i)
+                                                         .getBoundingClientRect().top)""")
+    assert max(tops) - min(tops) < 2  # one row
+    shoot(page, "xor-compare", f"compare-four-{language}")

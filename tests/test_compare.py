@@ -114,6 +114,9 @@ def test_the_legend_names_what_differs():
                                           "SGD vs Adam")
     assert compare.run_labels([E8, E9])[1] == "noise 5, x within ±15, 1-100-10-6-1, Adam"
     assert compare.run_labels([E1]) == ["this run"] and compare.contrast([E1]) == ""
+    four = [E1, E2, E1.replace(batch_size=1), E2.replace(optimizer="adam", learning_rate=0.01)]
+    assert compare.contrast(four) == "depth 1 vs 3 · width 2 vs 10 · SGD vs Adam · lr 1 vs 0.01 · batch full vs 1"
+    assert compare.run_labels(four)[3] == "depth 3, width 10, Adam, lr 0.01, batch full"
 
 
 def test_the_legend_reads_in_korean():

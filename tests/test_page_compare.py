@@ -11,7 +11,7 @@ from conftest import ROOT
 from i18n_support import english_words, hangul, readable_texts
 
 from mlp_core import FIELDS, PRESETS
-from ui import live
+from ui import compare, live
 from ui.store import get_pool, get_store
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
@@ -86,7 +86,8 @@ def test_pinned_runs_of_a_fresh_link_train_on_the_pool(monkeypatch):
         threads.append(threading.current_thread().name)
         return original(config, run)
 
-    monkeypatch.setattr(live, "train_for_viewers", recorded)
+    monkeypatch.setattr(live, "train_for_viewers", recorded)  # the current run's job (ui/live.py)
+    monkeypatch.setattr(compare, "train_for_viewers", recorded)  # the pinned runs' (ui/compare.py)
     at = open_app(QUAD_PAGE, {"epochs": "200", "pin": "E200~E200Osgd~E200Asigmoid"})
     assert not at.exception
     assert loss_series(at) == ["ReLU, Adam", "ReLU, SGD", "sigmoid, Adam"]

@@ -191,10 +191,11 @@ def run_labels(configs: Sequence[Config]) -> list[str]:
 
 
 def contrast(configs: Sequence[Config]) -> str:
-    """What the comparison is about: "depth 1 vs 3 · width 2 vs 10" (empty for one run)."""
+    """What the comparison is about: "depth 1 vs 3 · width 2 vs 10" (empty for one run); each value once,
+    in the runs' order, where more than two runs share values."""
     parts = []
     for aspect, value in _aspects(configs):
-        shown = [_shown(aspect, config, value(config)) for config in configs]
+        shown = list(dict.fromkeys(_shown(aspect, config, value(config)) for config in configs))
         parts.append(_words(aspect, _(" vs ").join(shown)))
     return " · ".join(parts)
 
