@@ -9,10 +9,12 @@ from mlp_core.export import curve_formula
 from mlp_core.i18n import _
 from mlp_core.model import last_hidden_contributions
 from lessons.quadratic import charts as fit_charts
+from lessons.quadratic import compare as fit_compare
 from lessons.quadratic.analysis import UNIT_SHAPES, noise_floor, page_intro
 from lessons.quadratic.sweep import regression_panel
 from ui import charts
 from ui.charts import arrow_bytes
+from ui.compare import compare_panel
 from ui.derived import once, per_config
 from ui.controls import PageControls, config_ui, show_url_notices
 from ui.exports import export_panel
@@ -23,8 +25,8 @@ from ui.numbers import number, percent, signed
 
 CONTROLS = PageControls(
     page="quad",
-    fields=("hidden_widths", "activation", "learning_rate", "optimizer", "loss", "epochs", "target", "noise_std",
-            "n_samples", "x_limit", "seed", "points"),
+    fields=("hidden_widths", "activation", "learning_rate", "optimizer", "loss", "epochs", "batch_size", "target",
+            "noise_std", "n_samples", "x_limit", "seed", "points"),
     presets=("quadratic-wide-adam", "quadratic-small-sgd"),
     default_preset="quadratic-wide-adam",
     limits={"noise_std": (0.0, 20.0), "x_limit": (1.0, 50.0), "n_samples": (10, 5000), "epochs": (1, 50_000)},
@@ -100,6 +102,7 @@ loss_spec = charts.loss_spec(config.training.epochs, log_scale, height=420)
 diverged_loss_spec = charts.loss_spec(config.training.epochs, True, height=420, title=_("Training loss (log scale)"),
                                       subtitle=_("it grew until it diverged"))
 result = show_run(config, draw, key="quad")
+compare_panel(CONTROLS, config, result, fit_compare.LESSON)  # pinned runs side by side (ui/compare.py)
 
 if result is not None and len(result.losses):
     if st.toggle(_("Show what the network learned: the last hidden layer, unit by unit"), key="quad.show_units"):

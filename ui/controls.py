@@ -114,6 +114,7 @@ MAX_URL_PARAMS = 30  # a page has at most ~10 settings; a link with more is mang
 MAX_NAME_CHARS = 40
 MAX_VALUE_CHARS = 200  # "100-100-100-100-100-100-100-100" is 31; a seed, a rate: a dozen
 MAX_NOTICES = 12  # one per setting of the fullest page, the preset, and "… and N more"
+LINK_KEYS = ("pin",)  # query params that other modules own (ui/compare.py): kept in the link, not settings
 
 
 def config_ui(spec: PageControls) -> Config:
@@ -189,7 +190,7 @@ def _read_url() -> tuple[dict[str, str], list[str]]:
     mangled 100 kB link otherwise filled the page with its text)."""
     params, notices, skipped = {}, [], 0
     for key in st.query_params:
-        if key in KEPT_KEYS:  # the language and the lecture mode (ui/language.py), not settings
+        if key in KEPT_KEYS or key in LINK_KEYS:  # language, lecture mode (ui/language.py), pins: not settings
             continue
         if len(params) >= MAX_URL_PARAMS:
             skipped += 1
@@ -236,6 +237,11 @@ def _within_page_limits(spec: PageControls, config: Config, base: Config) -> tup
     return config, notices
 
 
+def set_controls(spec: PageControls, config: Config) -> None:
+    """Set the page's controls to `config` (from a widget's callback, before the controls are drawn)."""
+    _store_config(spec, config)
+
+
 def _store_config(spec: PageControls, config: Config) -> None:
     """Put a config's values into the widgets' session state."""
     values = config.to_flat()
@@ -278,6 +284,7 @@ def _write_url(spec: PageControls, config: Config) -> None:
     flat = config.to_flat()
     wanted = with_language({name: format_value(name, flat[name]) for name in spec.fields
                             if flat[name] is not None})  # no own data: no `points` in the link
+    wanted.update({key: st.query_params[key] for key in LINK_KEYS if key in st.query_params})
     if {key: st.query_params[key] for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
 
