@@ -1,7 +1,9 @@
 """Classroom benchmark: a whole class opens one link at once.
 
     python -m ui.classroom [--pages quadratic_regression perceptron_xor] [--sizes 1 20 50] [--tabs 5]
+                           [--poll 50] [--poll-spreads 3 0]
     python -m ui.bench --classroom ...      (the same)
+    python -m ui.classroom --pages --tabs 0 --poll 50      (the class poll alone)
 
 Each page is opened with no query string, so each visit asks for the page's default run (the
 quadratic page: E9 quadratic-wide-adam; the XOR page: E1 xor-2-2-1). Visits speak Streamlit's
@@ -26,6 +28,15 @@ of this process where fifty browsers would not fit on this machine.
 - peak RSS: VmHWM of the server process (/proc/PID/status) at the end of its life;
 - exceptions: exception elements sent to any visit (a visit that did not finish shows in the
   "finished" column).
+
+- poll burst (`--poll N`, each size on a fresh server, once per `--poll-spreads` value): a
+  presenter session opens a room and its first poll on the home page (ui/protocol.py's
+  LiveSession: a tab held open, its clicks and its fragments' timers); N student sessions open the
+  student link at once, then answer within the spread (0: all at the same moment) and keep their
+  screens' timers running. Reported: the time until all had joined and all answers were confirmed
+  on their screens, whether the presenter's chart holds exactly the answers sent, the presenter's
+  redraws and the longest gap between two of them over 6 s from the first answer (target: at most
+  1 s), and the server's CPU over that window per student.
 
 Targets (printed with the ratios measured): cold N=20 ≤ 1.5× cold N=1, cold N=50 ≤ 2× cold N=1,
 exactly one training per cold scenario (one distinct config), warm N=50 all finished ≤ 3 s, a

@@ -263,6 +263,11 @@ def presenter_poll(room: Room, question: Question) -> None:
     @st.fragment(run_every=TALLY_SECONDS)
     def live() -> None:
         use_language()  # a fragment's own reruns skip the page's top, where the language is set
+        try:
+            room.touch(st.session_state.get(SECRET_KEY))  # a presenter on screen keeps the room alive
+        except Refused as refusal:  # it ended (hours idle): the page's next run opens a new one
+            st.error(refusal.message)
+            return
         view = room.poll(question.id)
         state = view.state if view else READY
         revealed = state == REVEALED
