@@ -35,7 +35,7 @@ from typing import Callable
 
 from .i18n import N_, _
 
-# Read off a projector and typed on a phone: capitals and digits, none of a look-alike group left
+# Read off a projector and typed on a phone: capitals and digits, at most one of a look-alike group
 # (0 O Q D, 1 I L J, 2 Z, 5 S, 8 B, U V; of G 6 C only 6; B, D and V also sound like E, P and T).
 # 18 symbols, 5 of them: 1.9 million codes, so a guessed code rarely hits one of the few rooms
 # alive (and a code gives nothing but the right to answer).
