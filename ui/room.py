@@ -10,6 +10,14 @@ from the URL once and removed from the address bar at once (`st.query_params`).
 Both poll screens are fragments: the presenter's redraws its tally every `TALLY_SECONDS` and a
 student's reads the room every `FOLLOW_SECONDS`, without re-running the page (or its training).
 The questions come from the caller (lessons/lecture/questions.py): ui/ knows no lesson.
+
+    room = presenter_room()                  # the presenter's session (lecture mode): its room
+    join_panel(room)                         # QR code, short link, room code
+    set_room_step(room, step_id)             # the presenter's step: students follow it
+    presenter_poll(room, QUESTIONS[step_id]) # where the step has a question
+    room = student_room()                    # a student link (?room=CODE), or None
+    follow_room(room, QUESTIONS)             # the poll of the presenter's current step
+    holds_room()                             # this session presents a room
 """
 
 from __future__ import annotations
