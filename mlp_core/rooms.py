@@ -35,10 +35,10 @@ from typing import Callable
 
 from .i18n import N_, _
 
-# Read off a projector and typed on a phone: capitals and digits without look-alikes (0/O/Q/D,
-# 1/I/L/J, 2/Z, 5/S, 8/B, U/V, G/6/C; B, D and V also sound like E, P and T). 18 symbols, 5 of
-# them: 1.9 million codes, so a guessed code rarely hits one of the few rooms alive (and a code
-# gives nothing but the right to answer).
+# Read off a projector and typed on a phone: capitals and digits, at most one of a look-alike group
+# (0 O Q D, 1 I L J, 2 Z, 5 S, 8 B, U V; of G 6 C only 6; B, D and V also sound like E, P and T).
+# 18 symbols, 5 of them: 1.9 million codes, so a guessed code rarely hits one of the few rooms
+# alive (and a code gives nothing but the right to answer).
 CODE_ALPHABET = "AEFHKMNPRTWXY34679"
 CODE_LENGTH = 5
 STEP_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a lecture step id, e.g. "e3-xor"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_browser_layout import CUT  # what "cut off" means: the layout test's own check
 
 from ui.browser import screenshot
 
@@ -74,6 +75,7 @@ def test_a_student_answers_the_presenter_counts_and_reveals(chromium, app_url, l
         screenshot(phone, f"poll-{lang}-phone-revealed")
         for page in (lecturer, phone):
             assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.evaluate(CUT) == []  # no button label, heading or chart text cut off
     finally:
         lecturer_context.close()
         phone_context.close()

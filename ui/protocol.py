@@ -204,3 +204,125 @@ def summary(results: list[Visit]) -> str:
     times = f"max {max(done):.2f} s, median {statistics.median(done):.2f} s" if done else "none finished"
     return (f"{sum(r.finished for r in results)}/{len(results)} finished, {times}, "
             f"{sum(len(r.exceptions) for r in results)} exceptions")
+
+
+# --- a tab kept open: clicks and fragment timers ---------------------------------------------------
+
+@dataclass
+class Run:
+    """What one script run (the whole page, or one fragment) sent: its end and its elements."""
+    seconds: float  # from the BackMsg to its script_finished
+    finished_at: float  # time.monotonic() at its script_finished
+    fragment: str | None  # the fragment that ran, None for the whole page
+    texts: list[str] = field(default_factory=list)  # markdown and alert bodies, in order
+    charts: list[list[dict]] = field(default_factory=list)  # each Vega-Lite chart's rows (its named datasets)
+    exceptions: list[str] = field(default_factory=list)
+    ok: bool = False
+
+
+class LiveSession:
+    """One browser tab held open on Streamlit's websocket, driven as a person (and the frontend's
+    timers) would: `open` the page, `click` a button or `toggle` a switch by its label, and `tick`
+    the `st.fragment(run_every=...)` timers the server asked for (the frontend runs them; here they
+    run when called). Every BackMsg carries the widget states this tab holds, as the frontend's do.
+    """
+
+    def __init__(self, base_url: str, page: str = "", query: str = "") -> None:
+        self.base_url, self.page, self.query = base_url, page, query
+        self.socket = None
+        self.buttons: dict[str, tuple[str, str]] = {}  # label -> (widget id, fragment id or "")
+        self.toggles: dict[str, str] = {}  # label -> widget id
+        self.widgets: dict[str, bool] = {}  # widget id -> the value this tab holds (toggles)
+        self.timers: dict[str, float] = {}  # fragment id -> run_every seconds
+
+    async def open(self, timeout: float = 120.0) -> Run:
+        import websockets
+
+        token = await xsrf_cookie(self.base_url, timeout)
+        parts = urlsplit(self.base_url)
+        self.socket = await websockets.connect(
+            _ws_url(self.base_url), subprotocols=["streamlit", token or NO_TOKEN],
+            origin=f"{parts.scheme}://{parts.netloc}",
+            additional_headers={"Cookie": f"{XSRF_COOKIE}={token}"} if token else {}, max_size=None, proxy=None,
+            ping_interval=None, open_timeout=timeout, close_timeout=2)
+        return await self._rerun(None, None, timeout)
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+
+    async def click(self, label: str, timeout: float = 60.0) -> Run:
+        """Press the button whose label starts with `label`."""
+        widget, fragment = next(v for k, v in self.buttons.items() if k.startswith(label))
+        return await self._rerun((widget, "trigger"), fragment or None, timeout)
+
+    async def toggle(self, label: str, value: bool = True, timeout: float = 60.0) -> Run:
+        widget = next(v for k, v in self.toggles.items() if k.startswith(label))
+        self.widgets[widget] = value
+        return await self._rerun(None, None, timeout)
+
+    async def tick(self, fragment: str, timeout: float = 60.0) -> Run:
+        """The frontend's timer of a `run_every` fragment fired."""
+        return await self._rerun(None, fragment, timeout, auto=True)
+
+    def _message(self, trigger: str | None, fragment: str | None, auto: bool) -> bytes:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg.FromString(rerun_message(self.base_url, self.page, self.query))
+        state = msg.rerun_script
+        for widget, value in self.widgets.items():
+            entry = state.widget_states.widgets.add()
+            entry.id, entry.bool_value = widget, value
+        if trigger is not None:
+            entry = state.widget_states.widgets.add()
+            entry.id, entry.trigger_value = trigger, True
+        if fragment:
+            state.fragment_id = fragment
+        state.is_auto_rerun = auto
+        return msg.SerializeToString()
+
+    async def _rerun(self, trigger: tuple[str, str] | None, fragment: str | None, timeout: float,
+                     auto: bool = False) -> Run:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        started = time.monotonic()
+        await self.socket.send(self._message(trigger[0] if trigger else None, fragment, auto))
+        run = Run(0.0, 0.0, fragment)
+        while True:
+            data = await asyncio.wait_for(self.socket.recv(), max(0.1, started + timeout - time.monotonic()))
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            kind = msg.WhichOneof("type")
+            if kind == "auto_rerun":
+                self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                self._read(run, msg.delta.new_element, msg.delta.fragment_id)
+            elif kind == "script_finished":
+                if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                run.finished_at = time.monotonic()
+                run.seconds = run.finished_at - started
+                run.ok = msg.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY,
+                                                 ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+                return run
+
+    def _read(self, run: Run, element, fragment: str) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "markdown":
+            run.texts.append(element.markdown.body)
+        elif kind == "alert":
+            run.texts.append(element.alert.body)
+        elif kind == "exception":
+            run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+        elif kind == "button":
+            self.buttons[element.button.label] = (element.button.id, fragment)
+        elif kind == "checkbox":
+            self.toggles[element.checkbox.label] = element.checkbox.id
+            self.widgets.setdefault(element.checkbox.id, element.checkbox.default)
+        elif kind == "vega_lite_chart":
+            import pyarrow as pa
+
+            rows = []
+            for dataset in element.vega_lite_chart.datasets:
+                rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+            run.charts.append(rows)

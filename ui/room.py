@@ -10,6 +10,14 @@ from the URL once and removed from the address bar at once (`st.query_params`).
 Both poll screens are fragments: the presenter's redraws its tally every `TALLY_SECONDS` and a
 student's reads the room every `FOLLOW_SECONDS`, without re-running the page (or its training).
 The questions come from the caller (lessons/lecture/questions.py): ui/ knows no lesson.
+
+    room = presenter_room()                  # the presenter's session (lecture mode): its room
+    join_panel(room)                         # QR code, short link, room code
+    set_room_step(room, step_id)             # the presenter's step: students follow it
+    presenter_poll(room, QUESTIONS[step_id]) # where the step has a question
+    room = student_room()                    # a student link (?room=CODE), or None
+    follow_room(room, QUESTIONS)             # the poll of the presenter's current step
+    holds_room()                             # this session presents a room
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import streamlit as st
 from mlp_core.i18n import _, ngettext
 from mlp_core.rooms import CLOSED, OPEN, READY, REVEALED, Question, Refused, Room, Rooms
 
-from . import theme
+from . import charts, theme
 from .language import use_language
 
 ROOM_PARAM = "room"  # the student link: ?room=CODE, nothing else
@@ -31,7 +39,7 @@ PRESENTER_PARAM = "presenter"  # a presenter link's secret: taken once, removed 
 CODE_KEY, SECRET_KEY, SESSION_KEY = "room_code", "room_secret", "poll_session"
 MESSAGE_KEY = "poll_message"  # a refusal to show on the next draw of the poll
 STEP_SEEN_KEY = "room_step_seen"
-TALLY_SECONDS = 1.0  # the presenter's tally: at least once a second while the class answers
+TALLY_SECONDS = 0.8  # the presenter's tally timer: with the run's own time, a redraw at least once a second
 FOLLOW_SECONDS = 1.5  # a student's device: the room's step and poll (50 of them: ~33 small reruns a second)
 QR_PIXELS = 360  # the QR code's width: a ~33-module code gets ~11 px a module on a 1280 px projector
 LETTERS = "ABCDEFGH"
@@ -201,28 +209,39 @@ def _status(view) -> str:
             REVEALED: _("Revealed: {count}.", count=count)}[state]
 
 
-def tally_spec(question: Question, revealed: bool) -> dict:
-    """A horizontal bar per choice (its letter and count); the right one green once revealed.
-    A plain Vega-Lite dict: built every second, so no Altair validation (~0.1 s a chart)."""
+def tally_spec(question: Question, counts: tuple[int, ...]) -> dict:
+    """A horizontal bar per choice (its letter, its count at the bar's end); the right one green
+    once revealed. A plain Vega-Lite dict (built every second: no Altair validation, ~0.1 s a
+    chart), its scales fixed here so that no count, zero included, collapses them."""
     size = theme.FONT_SIZE + 6  # read from the back of the hall
+    letters = list(LETTERS[:len(question.choices)])
+    top = max(1, *counts)
     return {
-        "height": 56 * len(question.choices),
+        "data": {"name": "tally"},
+        "height": {"step": 60},  # a band per choice (a fixed total height shrank in the fragment redraws)
+        "encoding": {
+            "y": {"field": "letter", "type": "nominal", "title": None, "scale": {"domain": letters},
+                  "axis": {"labelFontSize": size, "labelFontWeight": "bold", "ticks": False, "domain": False,
+                           "labelPadding": 8}},
+            "x": {"field": "count", "type": "quantitative", "title": _("Answers"),
+                  "scale": {"domain": [0, top * 1.15]},
+                  "axis": {"tickMinStep": 1, "format": "d", "labelFontSize": theme.FONT_SIZE,
+                           "titleFontSize": theme.FONT_SIZE, "values": _ticks(top)}},
+        },
         "layer": [
-            {"mark": {"type": "bar", "cornerRadiusEnd": 4},
+            {"mark": {"type": "bar", "cornerRadiusEnd": 4, "height": {"band": 0.7}},
              "encoding": {"color": {"condition": {"test": "datum.right", "value": RIGHT}, "value": OTHER}}},
-            {"mark": {"type": "text", "align": "left", "dx": 6, "fontSize": size, "fontWeight": "bold"},
+            {"mark": {"type": "text", "align": "left", "dx": 8, "fontSize": size, "fontWeight": "bold",
+                      "color": theme.INK},
              "encoding": {"text": {"field": "count", "type": "quantitative"}}},
         ],
-        "encoding": {
-            "y": {"field": "letter", "type": "nominal", "sort": None, "title": None,
-                  "axis": {"labelFontSize": size, "labelFontWeight": "bold", "ticks": False, "domain": False}},
-            "x": {"field": "count", "type": "quantitative", "title": _("Answers"),
-                  "axis": {"tickMinStep": 1, "format": "d", "labelFontSize": theme.FONT_SIZE,
-                           "titleFontSize": theme.FONT_SIZE},
-                  "scale": {"domainMin": 0, "nice": True}},
-        },
         "config": {"view": {"strokeWidth": 0}},
     }
+
+
+def _ticks(top: int) -> list[int]:
+    step = max(1, -(-top // 5))  # at most ~6 whole-number ticks
+    return list(range(0, top + 1, step))
 
 
 def tally_frame(question: Question, counts: tuple[int, ...], revealed: bool) -> pd.DataFrame:
@@ -252,6 +271,11 @@ def presenter_poll(room: Room, question: Question) -> None:
     @st.fragment(run_every=TALLY_SECONDS)
     def live() -> None:
         use_language()  # a fragment's own reruns skip the page's top, where the language is set
+        try:
+            room.touch(st.session_state.get(SECRET_KEY))  # a presenter on screen keeps the room alive
+        except Refused as refusal:  # it ended (hours idle): the page's next run opens a new one
+            st.error(refusal.message)
+            return
         view = room.poll(question.id)
         state = view.state if view else READY
         revealed = state == REVEALED
@@ -261,7 +285,8 @@ def presenter_poll(room: Room, question: Question) -> None:
                    (_("Close"), "close", state == OPEN),
                    (_("Reveal"), "reveal", state in (OPEN, CLOSED)),
                    (_("Clear the answers"), "reset", view is not None and (state != READY or view.total > 0)))
-        for column, (label, action, enabled) in zip(st.columns(len(buttons)), buttons):
+        columns = [*st.columns(2), *st.columns(2)]  # two by two: four in a row broke their labels at 1280 px
+        for column, (label, action, enabled) in zip(columns, buttons):
             column.button(label, key=f"poll_{action}_{question.id}", disabled=not enabled, width="stretch",
                           type="primary" if action in ("open", "reveal") else "secondary",
                           on_click=_act, args=(room, action, question))
@@ -269,7 +294,7 @@ def presenter_poll(room: Room, question: Question) -> None:
             st.warning(message)
         st.markdown(f"**{_status(view)}**")
         counts = view.counts if view else (0,) * len(question.choices)
-        st.vega_lite_chart(tally_frame(question, counts, revealed), tally_spec(question, revealed), width="stretch")
+        charts.render(st, tally_spec(question, counts), tally=tally_frame(question, counts, revealed))
         if revealed:
             _reveal_text(question)
 
