@@ -170,3 +170,26 @@ def test_a_larger_set_gets_a_notice_and_its_link_does_not_break_the_page():
     garbage = open_app(XOR, {**XOR_SMALL, "points": "labels:1,2;nonsense"})
     assert not garbage.exception and param(garbage, "points") is None
     assert any("points" in w.value for w in garbage.warning)
+
+
+# --- in Korean ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page,params", [
+    ("xor", {**XOR_SMALL, "points": "labels:0,0,0;0,1,1;1,0,1;1,1,0;0.5,0.5,1"}),
+    ("quad", {**QUAD_SMALL, "points": "xy:0,1;1,2;2,5;3,10;4,17"}),
+    ("quad", {**QUAD_SMALL, "target": "sin"}),
+])
+def test_own_data_reads_in_korean(page, params):
+    from i18n_support import english_words, hangul, readable_texts
+
+    from mlp_core import FIELDS
+
+    at = open_app(XOR if page == "xor" else QUAD, {**params, "lang": "ko"})
+    assert not at.exception
+    if page == "quad" and "target" not in params:
+        at.file_uploader(key="quad.own.upload").set_value(("나쁜.csv", b"x,y\n1,2\n3,abc\n", "text/csv")).run()
+        assert not at.exception and "숫자가 아닙니다" in errors(at)[0]
+    texts = readable_texts(at)
+    assert hangul(texts)
+    # the table's column names are the CSV's own (x1, x2, label), as the file must spell them
+    assert english_words(texts, allowed=set(FIELDS) | {"label"}) == set()
