@@ -193,3 +193,14 @@ def test_own_data_reads_in_korean(page, params):
     assert hangul(texts)
     # the table's column names are the CSV's own (x1, x2, label), as the file must spell them
     assert english_words(texts, allowed=set(FIELDS) | {"label"}) == set()
+
+
+@pytest.mark.parametrize("page,params", [
+    ("quad", {**QUAD_SMALL, "points": "xy:0,1;1,2;2,5;3,10;4,17;5,26"}),
+    ("xor", {**XOR_SMALL, "points": "labels:0,0,0;0,1,1;1,0,1;1,1,0;0.5,0.5,1"}),
+])
+def test_the_seed_sweep_runs_on_own_data(page, params):
+    at = open_app(QUAD if page == "quad" else XOR, params)
+    at.toggle(key=f"{page}.show_sweep").set_value(True).run()
+    assert not at.exception and not errors(at)
+    assert len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart")) >= 3
