@@ -167,6 +167,9 @@ def test_a_larger_set_gets_a_notice_and_its_link_does_not_break_the_page():
     unknown = open_app(QUAD, {**QUAD_SMALL, "points": "#" + "ab" * 32})
     assert not unknown.exception and param(unknown, "points") is None
     assert any("no longer holds" in w.value for w in unknown.warning)
+    wrong_kind = open_app(XOR, {**XOR_SMALL, "points": "xy:0,1;1,2;2,3;3,4"})
+    assert not wrong_kind.exception and param(wrong_kind, "points") is None
+    assert any("do not fit" in w.value for w in wrong_kind.warning)
     garbage = open_app(XOR, {**XOR_SMALL, "points": "labels:1,2;nonsense"})
     assert not garbage.exception and param(garbage, "points") is None
     assert any("points" in w.value for w in garbage.warning)
