@@ -149,7 +149,7 @@ def _classification(result: RunResult) -> Diagnosis:
     if verdict == "solved":
         return Diagnosis(verdict, _("Solved: every training point is classified correctly."), "")
     if verdict == "plateau":
-        if config.model.depth == 0 and config.data.gate == "xor":
+        if config.model.depth == 0 and config.data.gate == "xor" and config.data.points is None:
             return Diagnosis(verdict, _("On the ln 2 plateau (accuracy {accuracy:.2f}): no straight line separates "
                                         "XOR, so the perceptron answers 0.5 everywhere.", accuracy=accuracy),
                              _("Add a hidden layer (depth ≥ 1)."))

@@ -14,7 +14,7 @@ import unicodedata
 from .config import Config
 from .data import CORNERS, NINE_X, NINE_Y, TRUTH_TABLES
 from . import components
-from .i18n import _ as translate, ngettext
+from .i18n import _ as translate
 from .model import layer_sizes
 from .presets import DESCRIPTIONS, preset_name
 
@@ -129,10 +129,9 @@ def curve_formula(data) -> str:
 
 
 def ngettext_own(count: int, digest: str) -> str:
-    """The comment over one's own points in the script."""
-    return " ".join(ngettext("Your data: {count} point (data set {digest}), as uploaded or edited in the app",
-                             "Your data: {count} points (data set {digest}), as uploaded or edited in the app",
-                             count, count=count, digest=digest).split())
+    """The comment over one's own points in the script (always at least 4: owndata.MIN_POINTS)."""
+    return _("Your data: {count} points (data set {digest}), as uploaded or edited in the app", count=count,
+             digest=digest)
 
 
 def _model(config: Config) -> str:

@@ -115,7 +115,7 @@ class PointSet:
             return found
         kind, colon, body = text.partition(":")
         if not colon or kind not in KINDS:
-            raise DataError(_("is not a data set (it should start with xy: or labels:)"))
+            raise DataError(_("is not a data set (it should start with `xy:` or `labels:`)"))
         rows = [cell.split(",") for cell in body.split(";") if cell.strip()]
         if len(rows) > URL_POINTS:
             raise DataError(_("has more than {most} points; a link carries at most {most}", most=URL_POINTS))

@@ -27,6 +27,7 @@ ALLOWED = {
     "print", "range", "for", "with", "and", "not", "max", "min", "sum", "mean", "abs", "sqrt", "Parameter",
     "English", "seed", "manual_seed", "lr", "MLP", "Lab", "ASCII",
     "none",  # what the layer-widths box takes for "no hidden layer"
+    "sin",  # the function, as a formula writes it (sin x, like exp and log)
 }
 
 

@@ -74,6 +74,9 @@ def test_an_uploaded_csv_on_the_xor_page(page, app_url, language):
     assert no_exception(page)
     assert WORDS[language]["read"] in page.inner_text("body")
     shoot(page, f"own-data-xor-{language}")
+    page.locator(".st-key-xor-hidden").scroll_into_view_if_needed()
+    page.wait_for_timeout(600)
+    screenshot(page, f"own-data-xor-hidden-{language}")
     path = SCREENSHOTS / "bad.csv"
     path.write_text("x1,x2,label\n0,0,0\n0,one,1\n1,0,1\n1,1,0\n")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))

@@ -226,3 +226,24 @@ def test_own_regression_data_is_judged_against_the_best_line():
     result = run(config)
     diagnosis = diagnose(result)
     assert "x² + 3" not in diagnosis.headline and "noise floor" not in diagnosis.headline
+
+
+def test_the_weights_download_of_a_run_on_own_data_loads_with_weights_only():
+    import io
+
+    from ui.exports import _files
+
+    config = XOR.replace(points=random_points("labels", 12), epochs=101)
+    _script, _losses, weights = _files(run(config))
+    saved = torch.load(io.BytesIO(weights), weights_only=True)
+    assert saved["config"]["points"]["kind"] == "labels" and len(saved["config"]["points"]["rows"]) == 12
+    assert points_from_table("labels", saved["config"]["points"]["rows"]) == config.data.points
+
+
+def test_a_perceptron_stuck_on_own_points_is_not_told_about_xor():
+    from mlp_core.diagnosis import diagnose
+
+    rings = PointSet("labels", [(0.5 + r * math.cos(a / 3), 0.5 + r * math.sin(a / 3), float(r < 0.3))
+                                for a in range(19) for r in (0.15, 0.45)])
+    result = run(PRESETS["perceptron-xor"].replace(points=rings, epochs=2001))
+    assert "XOR" not in diagnose(result).headline

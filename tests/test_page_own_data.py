@@ -167,6 +167,45 @@ def test_a_larger_set_gets_a_notice_and_its_link_does_not_break_the_page():
     unknown = open_app(QUAD, {**QUAD_SMALL, "points": "#" + "ab" * 32})
     assert not unknown.exception and param(unknown, "points") is None
     assert any("no longer holds" in w.value for w in unknown.warning)
+    wrong_kind = open_app(XOR, {**XOR_SMALL, "points": "xy:0,1;1,2;2,3;3,4"})
+    assert not wrong_kind.exception and param(wrong_kind, "points") is None
+    assert any("do not fit" in w.value for w in wrong_kind.warning)
     garbage = open_app(XOR, {**XOR_SMALL, "points": "labels:1,2;nonsense"})
     assert not garbage.exception and param(garbage, "points") is None
     assert any("points" in w.value for w in garbage.warning)
+
+
+# --- in Korean ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page,params", [
+    ("xor", {**XOR_SMALL, "points": "labels:0,0,0;0,1,1;1,0,1;1,1,0;0.5,0.5,1"}),
+    ("quad", {**QUAD_SMALL, "points": "xy:0,1;1,2;2,5;3,10;4,17"}),
+    ("quad", {**QUAD_SMALL, "target": "sin"}),
+])
+def test_own_data_reads_in_korean(page, params):
+    from i18n_support import english_words, hangul, readable_texts
+
+    from mlp_core import FIELDS
+
+    at = open_app(XOR if page == "xor" else QUAD, {**params, "lang": "ko"})
+    assert not at.exception
+    if page == "quad" and "target" not in params:
+        at.file_uploader(key="quad.own.upload").set_value(("나쁜.csv", b"x,y\n1,2\n3,abc\n", "text/csv")).run()
+        assert not at.exception and "숫자가 아닙니다" in errors(at)[0]
+    texts = readable_texts(at)
+    assert hangul(texts)
+    # the table's column names are the CSV's own (x1, x2, label), as the file must spell them
+    assert english_words(texts, allowed=set(FIELDS) | {"label"}) == set()
+
+
+@pytest.mark.parametrize("page,params", [
+    ("quad", {**QUAD_SMALL, "points": "xy:0,1;1,2;2,5;3,10;4,17;5,26"}),
+    ("xor", {**XOR_SMALL, "points": "labels:0,0,0;0,1,1;1,0,1;1,1,0;0.5,0.5,1"}),
+])
+def test_the_seed_sweep_runs_on_own_data(page, params):
+    at = open_app(QUAD if page == "quad" else XOR, params)
+    at.toggle(key=f"{page}.show_sweep").set_value(True).run()
+    assert not at.exception and not errors(at)
+    assert len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart")) >= 3
+    if page == "quad":  # no noise floor is known for one's own points: the bar is the best line
+        assert metric(at, "Seeds within 10% of the best straight line").endswith("/ 10")

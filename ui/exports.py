@@ -35,5 +35,8 @@ def _files(result: RunResult) -> tuple[str, str, bytes]:
     config = result.config
     losses = pd.DataFrame({"epoch": np.arange(len(result.losses)), "loss": result.losses})
     weights = io.BytesIO()
-    torch.save({"config": config.to_flat(), "state_dict": result.model.state_dict()}, weights)
+    flat = config.to_flat()
+    if flat["points"] is not None:  # plain lists: a .pt file loads with torch.load(weights_only=True)
+        flat["points"] = {"kind": flat["points"].kind, "rows": [list(row) for row in flat["points"].rows]}
+    torch.save({"config": flat, "state_dict": result.model.state_dict()}, weights)
     return export_script(config), losses.to_csv(index=False), weights.getvalue()

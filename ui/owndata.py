@@ -50,6 +50,8 @@ def own_data_ui(spec: PageControls, kind: str, container) -> None:
         if source == "own":
             if state.get(key("points")) is None:
                 _take(spec, kind, _starting_points(spec, kind))
+            st.caption(_("With your points, the settings that draw the built-in data (the gate or the target "
+                         "function, the noise, the number of samples, the x range) are not used."))
             with st.expander(_("Your points: edit the table or upload a CSV"), expanded=True):
                 left, right = st.columns([2, 3], gap="medium")
                 with left:

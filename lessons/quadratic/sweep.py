@@ -63,7 +63,8 @@ def regression_panel(config: Config, inputs: np.ndarray, targets: np.ndarray,
     columns[0].metric(_("Final loss, median of seeds"), number(float(np.nanmedian(result.final_loss))))
     spread = np.nanpercentile(result.final_loss, [10, 90])
     columns[1].metric(_("10%–90% of seeds"), f"{number(spread[0], 3)} – {number(spread[1], 3)}")
-    columns[2].metric(_("Seeds within 10% of the noise floor"), f"{int(result.solved.sum())} / {n_seeds}")
+    columns[2].metric(_("Seeds within 10% of the noise floor") if config.data.points is None else
+                      _("Seeds within 10% of the best straight line"), f"{int(result.solved.sum())} / {n_seeds}")
     _time_metric(columns[3], result)
     st.caption(_("The seeds by verdict: {summary} (the same verdicts as a single run's).",
                  summary=summary(result.verdicts())))

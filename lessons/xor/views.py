@@ -313,10 +313,15 @@ def hidden_frames(weights, config: Config, dataset: Dataset, choice: HiddenChoic
     frame = pd.DataFrame({"h_a": points[:, 0], "h_b": points[:, 1], "output": charts.finite(space.outputs),
                           "class": _class_names(dataset.targets.numpy()),
                           "input": [f"({x1:.2f}, {x2:.2f})" for x1, x2 in inputs]})
-    corners = np.array(CORNERS)
-    seen = hidden_space(weights, config, corners, layer=choice.layer, units=choice.units).points
-    bounds = tuple(_cover(bound, axis) for bound, axis in zip(space.bounds, np.vstack([points, seen]).T))
-    labels = corner_labels(charts.finite(seen), bounds)
+    if config.data.points is None:  # the gate's four corners, labelled where they land
+        corners = np.array(CORNERS)
+        seen = hidden_space(weights, config, corners, layer=choice.layer, units=choice.units).points
+        bounds = tuple(_cover(bound, axis) for bound, axis in zip(space.bounds, np.vstack([points, seen]).T))
+        labels = corner_labels(charts.finite(seen), bounds)
+    else:  # one's own points: no corners to label
+        bounds = tuple(_cover(bound, axis) for bound, axis in zip(space.bounds, points.T))
+        labels = pd.DataFrame({"h_a": pd.Series(dtype=float), "h_b": pd.Series(dtype=float),
+                               "input": pd.Series(dtype=str), "place": pd.Series(dtype=str)})
     if space.layer == config.model.depth:
         cells = _overlap(hidden_plane_grid(weights, config, inputs, choice.units, bounds, steps=40), "h_a", "h_b")
         cells["output"] = charts.finite(cells["output"].to_numpy())
