@@ -288,6 +288,11 @@ def remember(points: PointSet | None) -> PointSet | None:
 
 
 def lookup(digest: str) -> PointSet | None:
-    """The set with this digest if this process still holds it."""
+    """The set with this digest (or the first 12 or more of its digits, as a pin writes it) if this
+    process still holds it."""
+    digest = digest.strip().lower()
     with _registry_lock:
-        return _registry.get(digest.strip().lower())
+        if digest in _registry or len(digest) < 12:
+            return _registry.get(digest)
+        found = [points for key, points in _registry.items() if key.startswith(digest)]
+        return found[0] if len(found) == 1 else None

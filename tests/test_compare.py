@@ -158,3 +158,36 @@ def test_presets_still_equal_their_configs_with_the_batch_size_control():
         assert "batch_size" in spec.fields and spec.range("batch_size")[0] == 0
         for name in spec.presets:
             assert PRESETS[name].training.batch_size == 0  # the lecture's full batch
+
+
+def _own(config, points):
+    from dataclasses import replace
+
+    return replace(config, data=replace(config.data, points=points))
+
+
+@pytest.mark.parametrize("spec, kind, rows", [
+    (QUAD, "xy", [(i, i * i) for i in range(60)]),
+    (XOR, "labels", [(i % 7, i % 5, i % 2) for i in range(30)]),
+])
+def test_runs_on_own_data_and_other_targets_pin_by_the_datas_digest(spec, kind, rows):
+    """Own data travels in a pin as the first digits of its digest (its points would not fit a link
+    value), found again while this server holds the set; the target function by its name."""
+    from dataclasses import replace
+
+    from mlp_core.owndata import points_from_table, remember
+
+    points = remember(points_from_table(kind, rows))
+    base = PRESETS[spec.default_preset]
+    configs = [_own(base, points), base]
+    if spec is QUAD:
+        configs.append(replace(base, data=replace(base.data, target="sin")))
+    text = compare.encode_pins(spec, configs)
+    assert len(text) <= 40 and text.startswith("P#" + points.digest[:16])
+    assert compare.decode_pins(spec, text) == (configs, [])
+    assert "your points" in compare.contrast(configs) and "built-in data" in compare.contrast(configs)
+    if spec is QUAD:
+        assert "sin x" in compare.contrast(configs)
+    # A digest this server does not hold is dropped with a notice, the other pins kept.
+    kept, notices = compare.decode_pins(spec, "P#0000000000000000~=")
+    assert kept == [base] and len(notices) == 1 and "no longer holds" in notices[0]

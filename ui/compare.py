@@ -45,7 +45,8 @@ PIN_SEPARATOR, DEFAULT_PIN = "~", "="
 # One capital letter per field a page can show; a pin writes only the fields that differ.
 CODES = {"gate": "G", "hidden_widths": "H", "activation": "A", "learning_rate": "R", "optimizer": "O",
          "loss": "L", "epochs": "E", "batch_size": "B", "noise_std": "N", "n_samples": "S", "x_limit": "X",
-         "seed": "D", "init": "I", "output_activation": "U"}
+         "seed": "D", "init": "I", "output_activation": "U", "target": "T", "points": "P"}
+PIN_DIGEST = 16  # own data in a pin: the first hex digits of its digest (mlp_core/owndata.py, `lookup`)
 FIELD_OF = {code: name for name, code in CODES.items()}
 PART = re.compile(r"([A-Z])([^A-Z]*)")
 
@@ -53,7 +54,10 @@ PART = re.compile(r"([A-Z])([^A-Z]*)")
 # --- the link ----------------------------------------------------------------------------------
 
 def _compact(name: str, value) -> str:
-    """A value as the link writes it: format_value, with a float's trailing '.0' dropped."""
+    """A value as the link writes it: format_value, with a float's trailing '.0' dropped; own data by its
+    digest's first digits (four pins of 50 points each would not fit a link value)."""
+    if name == "points" and value is not None:
+        return "#" + value.digest[:PIN_DIGEST]
     text = format_value(name, value)
     return text[:-2] if FIELDS[name].kind is float and text.endswith(".0") else text
 
@@ -88,6 +92,8 @@ def decode_pin(spec: PageControls, text: str) -> Config:
     flat = config.to_flat()
     for name in values:
         value = flat[name]
+        if name == "points":  # checked as it was read (mlp_core/owndata.py): no range of its own
+            continue
         if FIELDS[name].kind is str:
             if value not in spec.options(name):
                 raise ValueError(_("{name} = {value} is not offered on this page.", name=name, value=value))
@@ -137,7 +143,7 @@ FIELD_WORDS = {
     "output_activation": N_("output {values}"), "init": N_("init {values}"),
     "learning_rate": N_("lr {values}"), "epochs": N_("{values} epochs"), "batch_size": N_("batch {values}"),
     "noise_std": N_("noise {values}"), "n_samples": N_("{values} points"), "x_limit": N_("x within ±{values}"),
-    "seed": N_("seed {values}"),
+    "seed": N_("seed {values}"), "target": "{values}", "points": "{values}",
 }
 
 
@@ -167,6 +173,9 @@ def _shown(aspect: str, config: Config, value) -> str:
         return "-".join(map(str, (config.data.in_features, *value, 1)))
     if aspect == "width" and not config.model.depth:
         return "–"
+    if aspect == "points":  # own data: its size and the first digits of its digest tell sets apart
+        return _("built-in data") if value is None else _("your points ({count}, #{digest})", count=len(value),
+                                                          digest=value.digest[:4])
     if aspect == "batch_size":
         return _("full") if value in (0, config.n_points) else f"{value:,}"
     if isinstance(value, str):
