@@ -301,11 +301,16 @@ def _scroll_to(section: str) -> None:
     """Scroll the page to the walkthrough's section once it is drawn (a few tries while it renders)."""
     script = f"""<script>
     (function () {{
-      let tries = 0;
+      // Kept at the section while the page above it is still drawing (charts and graphs change its
+      // height for a few seconds), until the reader scrolls or presses a key themselves.
+      let tries = 0, stopped = false;
+      const stop = () => {{ stopped = true; }};
+      ["wheel", "touchstart", "keydown", "mousedown"].forEach(name => window.addEventListener(name, stop, {{once: true, capture: true}}));
       const go = () => {{
+        if (stopped) return;
         const target = document.getElementById({json.dumps(section)});
-        if (target) {{ target.scrollIntoView({{block: "start"}}); }}
-        if (tries++ < 20) setTimeout(go, 150);
+        if (target && Math.abs(target.getBoundingClientRect().top - 80) > 40) target.scrollIntoView({{block: "start"}});
+        if (tries++ < 60) setTimeout(go, 200);
       }};
       go();  // step {st.session_state.get(STEP)}: a new element for every step, so that it runs again
     }})();
