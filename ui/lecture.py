@@ -29,10 +29,32 @@ from contextlib import nullcontext
 
 import streamlit as st
 
-from lessons.lecture.path import BACKPROP_PAGE, BY_ID, STEPS, Step
+from typing import Any, Protocol, Sequence
 from mlp_core.i18n import _, spoken_now
 
 from .language import LINK_STATE
+
+
+class Step(Protocol):
+    """One step of the path (lessons/lecture/path.py's `Step`; ui imports no lesson, so the entry point
+    hands the steps to `lecture_setup`)."""
+
+    id: str
+    title: str
+    narration: str
+    page: str
+    preset: str | None
+    look_at: str
+    section: str | None
+    controls: tuple[str, ...]
+
+
+class _Path:
+    steps: tuple[Any, ...] = ()
+    by_id: dict[str, Any] = {}
+
+
+_path = _Path()  # the lecture's steps, the same for every session (set by `lecture_setup`)
 
 PRESENT_URL, STEP_URL = "present", "step"
 PRESENT, PATH, STEP = "lecture.present", "lecture.path", "lecture.step"  # session state
@@ -77,34 +99,38 @@ def scale() -> float:
 def current_step() -> Step | None:
     """The step this session is at, or None when the lecture path is off."""
     state = st.session_state
-    return BY_ID.get(state.get(STEP)) if state.get(PATH) or state.get(PRESENT) else None
+    return _path.by_id.get(state.get(STEP)) if state.get(PATH) or state.get(PRESENT) else None
 
 
 # --- setting up: the link, once per session --------------------------------------------------
 
-def lecture_setup() -> bool:
+def lecture_setup(steps: Sequence[Step]) -> bool:
     """Read `present` and `step` from the link on the session's first run; True if presenting.
 
-    Call before st.set_page_config (the sidebar starts collapsed in presenter view)."""
+    `steps`: the lecture's path (lessons/lecture/path.py's STEPS). Call before st.set_page_config
+    (the sidebar starts collapsed in presenter view)."""
+    if _path.steps != tuple(steps):
+        _path.by_id = {step.id: step for step in steps}
+        _path.steps = tuple(steps)
     state = st.session_state
     if not state.get(READY):
         state[READY] = True
         params = st.query_params
         state[PRESENT] = params.get(PRESENT_URL) == "1"
         wanted = params.get(STEP_URL)
-        if wanted is not None and wanted in BY_ID:
+        if wanted is not None and wanted in _path.by_id:
             state[STEP], state[PATH] = wanted, True
             # A link to a step opens it as the path shows it, unless it is a link to the step's page
             # with settings of its own (a student shares what they changed): those are kept.
             state[GO] = True
             state[OWN] = any(key not in ("lang", PRESENT_URL, STEP_URL) for key in params)
         elif wanted is not None:
-            state[STEP], state[PATH] = STEPS[0].id, True
+            state[STEP], state[PATH] = _path.steps[0].id, True
             shown = wanted if len(wanted) <= MAX_ID_CHARS else wanted[:MAX_ID_CHARS] + "…"
             state[NOTICE] = repr(shown)  # quoted: an empty id reads '' (and is still a notice)
             state[GO] = True
         else:
-            state[STEP] = STEPS[0].id
+            state[STEP] = _path.steps[0].id
         if state[PRESENT]:
             state[PATH] = True
     # Streamlit drops a widget's state after a run that did not draw it (a run cut short by a page
@@ -130,14 +156,14 @@ def _path_turned() -> None:
 
 def _move(offset: int) -> None:
     state = st.session_state
-    index = STEPS.index(BY_ID.get(state.get(STEP), STEPS[0]))
-    state[STEP] = STEPS[min(max(index + offset, 0), len(STEPS) - 1)].id
+    index = _path.steps.index(_path.by_id.get(state.get(STEP), _path.steps[0]))
+    state[STEP] = _path.steps[min(max(index + offset, 0), len(_path.steps) - 1)].id
     state[GO], state[NOTICE] = True, None
 
 
 def _chosen() -> None:
     state = st.session_state
-    if state.get(CHOICE) in BY_ID:
+    if state.get(CHOICE) in _path.by_id:
         state[STEP], state[GO], state[NOTICE] = state[CHOICE], True, None
 
 
@@ -190,7 +216,7 @@ def _open(step: Step) -> None:
     if step.preset is not None:
         params["preset"] = step.preset
         state[f"{CONTROL_PAGES[step.page]}._ready"] = False  # the page's controls are seeded from the link again
-    if step.page == BACKPROP_PAGE:
+    if step.section is not None:  # the walkthrough's sections
         for key in [key for key in state if key.startswith("bp_")]:
             del state[key]  # the walkthrough starts again from the lecture's values (lessons/backprop/state.py)
         state[SCROLL] = step.section
@@ -199,20 +225,20 @@ def _open(step: Step) -> None:
 
 def _bar(step: Step, page: str) -> None:
     state = st.session_state
-    index = STEPS.index(step)
+    index = _path.steps.index(step)
     with st.container(border=True, key="lecture_bar"):
         if state.get(NOTICE):
             st.warning(_("The link's step {step} is not a step of the lecture; starting at the first step.",
                          step=f"`{state[NOTICE].replace('`', '')}`"), icon=":material/link_off:")
         heading, previous, choice, following = st.columns([5, 2, 4, 2], vertical_alignment="center")
-        heading.markdown(f"### {_('Step {n} of {total}', n=index + 1, total=len(STEPS))} · {_(step.title)}")
+        heading.markdown(f"### {_('Step {n} of {total}', n=index + 1, total=len(_path.steps))} · {_(step.title)}")
         previous.button(_("Previous"), key=PREVIOUS_KEY, icon=":material/arrow_back:", on_click=_move, args=(-1,),
                         disabled=index == 0, width="stretch")
         state[CHOICE] = step.id
-        choice.selectbox(_("Jump to a step"), [s.id for s in STEPS], key=CHOICE, on_change=_chosen,
+        choice.selectbox(_("Jump to a step"), [s.id for s in _path.steps], key=CHOICE, on_change=_chosen,
                          format_func=spoken_now(_step_label), label_visibility="collapsed")
         following.button(_("Next"), key=NEXT_KEY, icon=":material/arrow_forward:", on_click=_move, args=(1,),
-                         disabled=index == len(STEPS) - 1, width="stretch", type="primary")
+                         disabled=index == len(_path.steps) - 1, width="stretch", type="primary")
         if page != step.page:
             st.info(_("This step is shown on another page."), icon=":material/info:")
             st.button(_("Open this step"), key="lecture_open", on_click=_reopen)
@@ -240,7 +266,7 @@ def _bar(step: Step, page: str) -> None:
 
 
 def _step_label(step_id: str) -> str:
-    return f"{STEPS.index(BY_ID[step_id]) + 1}. {_(BY_ID[step_id].title)}"
+    return f"{_path.steps.index(_path.by_id[step_id]) + 1}. {_(_path.by_id[step_id].title)}"
 
 
 def _reopen() -> None:
@@ -301,11 +327,16 @@ def _scroll_to(section: str) -> None:
     """Scroll the page to the walkthrough's section once it is drawn (a few tries while it renders)."""
     script = f"""<script>
     (function () {{
-      let tries = 0;
+      // Kept at the section while the page above it is still drawing (charts and graphs change its
+      // height for a few seconds), until the reader scrolls or presses a key themselves.
+      let tries = 0, stopped = false;
+      const stop = () => {{ stopped = true; }};
+      ["wheel", "touchstart", "keydown", "mousedown"].forEach(name => window.addEventListener(name, stop, {{once: true, capture: true}}));
       const go = () => {{
+        if (stopped) return;
         const target = document.getElementById({json.dumps(section)});
-        if (target) {{ target.scrollIntoView({{block: "start"}}); }}
-        if (tries++ < 20) setTimeout(go, 150);
+        if (target && Math.abs(target.getBoundingClientRect().top - 80) > 40) target.scrollIntoView({{block: "start"}});
+        if (tries++ < 60) setTimeout(go, 200);
       }};
       go();  // step {st.session_state.get(STEP)}: a new element for every step, so that it runs again
     }})();

@@ -52,6 +52,8 @@ CSS = """
     word-break: keep-all !important;  /* Streamlit's own rules on p set break-word, more specific */
     overflow-wrap: anywhere;
 }
+/* Pills (the walkthrough's activations) wrap to the next line instead of running off a phone's screen. */
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; }
 /* The lecture bar's scripts (ui/lecture.py) take no room. */
 [class*="st-key-lecture_scripts"], [class*="st-key-lecture_scroll"] { display: none; }
 /* Display formulas scale with the window, so that their result stays on screen. */
