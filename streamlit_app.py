@@ -12,6 +12,7 @@ from mlp_core import DESCRIPTIONS, PRESETS  # configs only: torch is not importe
 from lessons.lecture.poll import class_poll_ui
 from mlp_core.i18n import N_, _
 from lessons.lecture.path import STEPS
+from lessons.lecture.questions import QUESTIONS
 from ui.language import language_ui, use_language
 from ui.lecture import lecture_setup, lecture_ui
 from ui.style import page_style_ui
@@ -82,7 +83,7 @@ def warm_up() -> threading.Thread:
     return thread
 
 
-presenting = lecture_setup(STEPS)  # presenter view: the sidebar starts collapsed (ui/lecture.py)
+presenting = lecture_setup(STEPS, QUESTIONS)  # presenter view: the sidebar starts collapsed (ui/lecture.py)
 st.set_page_config(page_title="MLP Lab", page_icon=":material/hub:", layout="wide",
                    initial_sidebar_state="collapsed" if presenting else "auto")
 use_language()  # every message of this run in the reader's language (ui/language.py)

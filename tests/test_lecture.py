@@ -12,6 +12,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from lessons.lecture.path import BACKPROP_PAGE, BY_ID, STEPS, index_of
+from lessons.lecture.questions import QUESTIONS
 from mlp_core import PRESETS
 from mlp_core.presets import DESCRIPTIONS
 from ui import lecture
@@ -75,6 +76,9 @@ def test_next_walks_the_whole_path_each_step_on_its_page_with_its_preset():
     for number, step in enumerate(STEPS):
         assert at.session_state[lecture.STEP] == step.id
         assert at.query_params["step"] == step.id and at.query_params["present"] == "1"
+        if step.id in QUESTIONS:  # predict, then reveal: the page runs once the poll is revealed (or skipped)
+            assert page_of(at) == "home" and any("after the poll's reveal" in i.value for i in at.info), step.id
+            at.button(key=f"lecture_skip_{step.id}").click().run()
         assert page_of(at) == step.page, step.id
         assert any(f"Step {number + 1} of {len(STEPS)}" in m.value for m in at.markdown)
         if step.preset is not None:

@@ -19,7 +19,7 @@ URL_KEY = "lang"
 STATE_KEY = "lang"
 # The lecture mode's link params (ui/lecture.py): kept in every link the pages rewrite, like the
 # language, and never read as a page's setting. Their values for this session are in LINK_STATE.
-LECTURE_KEYS = ("present", "step")
+LECTURE_KEYS = ("present", "step", "room")  # "room": a student link's lecture room (ui/room.py)
 KEPT_KEYS = (URL_KEY, *LECTURE_KEYS)
 LINK_STATE = "lecture.link"
 

@@ -32,7 +32,8 @@ import streamlit as st
 from typing import Any, Protocol, Sequence
 from mlp_core.i18n import _, spoken_now
 
-from .language import LINK_STATE
+from . import room as rooms_ui
+from .language import LINK_STATE, use_language
 
 
 class Step(Protocol):
@@ -52,11 +53,12 @@ class Step(Protocol):
 class _Path:
     steps: tuple[Any, ...] = ()
     by_id: dict[str, Any] = {}
+    questions: dict[str, Any] = {}  # step id -> the class poll's Question (lessons/lecture/questions.py)
 
 
 _path = _Path()  # the lecture's steps, the same for every session (set by `lecture_setup`)
 
-PRESENT_URL, STEP_URL = "present", "step"
+PRESENT_URL, STEP_URL, ROOM_URL = "present", "step", rooms_ui.ROOM_PARAM
 PRESENT, PATH, STEP = "lecture.present", "lecture.path", "lecture.step"  # session state
 READY, NOTICE, GO, SCROLL, CHOICE = "lecture._ready", "lecture._notice", "lecture._go", "lecture._scroll", "lecture.choice"
 PREVIOUS_KEY, NEXT_KEY = "lecture_previous", "lecture_next"  # the buttons' st-key-<key> classes the keys press
@@ -67,6 +69,7 @@ FONT_SCALE, HEIGHT_SCALE = 1.6, 1.35  # presenter view: chart type and chart hei
 MAX_ID_CHARS = 24
 MIRROR = "lecture._kept."
 OWN = "lecture._own"
+FOLLOW, SEEN = "lecture.follow", "lecture._seen"  # a student's "follow the presenter", and what it last saw
 
 # This script run's slot for the step's controls (see `front_controls`): a session's script runs
 # on its own thread, and the slot is written by the entry point before the page reads it.
@@ -82,18 +85,25 @@ def _script_context():
 def presenter_session() -> bool:
     """Whether this session is the lecturer's: its runs go first in the trainer queue (ui/live.py).
 
-    For now: the session turned presenter view on.
-    # LEAD: make this "the session holds the room's presenter secret" once ui/room.py is merged.
-    """
+    The session holds a lecture room's presenter secret (ui/room.py): presenter view opens a room,
+    and a presenter link hands one to another tab. A student's link never carries the secret."""
+    try:
+        return rooms_ui.holds_room()
+    except Exception:  # outside a script run (a benchmark, a thread): nobody presents
+        return False
+
+
+def presenter_view() -> bool:
+    """Whether this session shows the presenter view (large type, taller charts, the bar's controls)."""
     try:
         return bool(st.session_state.get(PRESENT))
-    except Exception:  # outside a script run (a benchmark, a thread): nobody presents
+    except Exception:  # outside a script run
         return False
 
 
 def scale() -> float:
     """How much larger chart and diagram type is drawn for this session (1 outside presenter view)."""
-    return FONT_SCALE if presenter_session() else 1.0
+    return FONT_SCALE if presenter_view() else 1.0
 
 
 def current_step() -> Step | None:
@@ -104,14 +114,16 @@ def current_step() -> Step | None:
 
 # --- setting up: the link, once per session --------------------------------------------------
 
-def lecture_setup(steps: Sequence[Step]) -> bool:
+def lecture_setup(steps: Sequence[Step], questions: dict[str, Any] | None = None) -> bool:
     """Read `present` and `step` from the link on the session's first run; True if presenting.
 
-    `steps`: the lecture's path (lessons/lecture/path.py's STEPS). Call before st.set_page_config
-    (the sidebar starts collapsed in presenter view)."""
+    `steps`: the lecture's path (lessons/lecture/path.py's STEPS); `questions`: the class poll's
+    questions by step id (lessons/lecture/questions.py). Call before st.set_page_config (the sidebar
+    starts collapsed in presenter view)."""
     if _path.steps != tuple(steps):
         _path.by_id = {step.id: step for step in steps}
         _path.steps = tuple(steps)
+    _path.questions = dict(questions or {})
     state = st.session_state
     if not state.get(READY):
         state[READY] = True
@@ -123,7 +135,7 @@ def lecture_setup(steps: Sequence[Step]) -> bool:
             # A link to a step opens it as the path shows it, unless it is a link to the step's page
             # with settings of its own (a student shares what they changed): those are kept.
             state[GO] = True
-            state[OWN] = any(key not in ("lang", PRESENT_URL, STEP_URL) for key in params)
+            state[OWN] = any(key not in ("lang", PRESENT_URL, STEP_URL, ROOM_URL) for key in params)
         elif wanted is not None:
             state[STEP], state[PATH] = _path.steps[0].id, True
             shown = wanted if len(wanted) <= MAX_ID_CHARS else wanted[:MAX_ID_CHARS] + "…"
@@ -172,6 +184,13 @@ def _chosen() -> None:
 def lecture_ui(page: str) -> None:
     """The sidebar's switches, the link's `present`/`step`, and the lecture bar above page `page`."""
     state = st.session_state
+    # The lecture room: presenter view opens one (its secret stays in this session, ui/room.py); a
+    # student's link (?room=CODE) joins one and, unless told not to, follows the presenter's step.
+    room = rooms_ui.presenter_room() if state.get(PRESENT) else None
+    student = None if room is not None else rooms_ui.student_room()
+    if student is not None and state.get(FOLLOW, True) and student.step in _path.by_id \
+            and (student.step != state.get(STEP) or not state.get(PATH)):
+        state[STEP], state[PATH], state[GO], state[NOTICE] = student.step, True, True, None
     with st.sidebar:
         st.toggle(_("Presenter view"), key=PRESENT, on_change=_turned_on,
                   help=_("Large type for a projector, the sidebar out of the way, and the lecture's steps "
@@ -179,12 +198,17 @@ def lecture_ui(page: str) -> None:
         st.toggle(_("Lecture path"), key=PATH, on_change=_path_turned,
                   help=_("The lecture in order, step by step, each on its page with its preset."))
     state[MIRROR + PRESENT], state[MIRROR + PATH] = bool(state.get(PRESENT)), bool(state.get(PATH))
+    if student is not None:
+        st.sidebar.toggle(_("Follow the presenter"), value=True, key=FOLLOW,
+                          help=_("Your screen moves to the step the lecturer shows."))
     step = current_step()
     link = {}
     if state.get(PRESENT):
         link[PRESENT_URL] = "1"
     if step is not None:
         link[STEP_URL] = step.id
+    if student is not None:
+        link[ROOM_URL] = student.code  # kept through the pages' own links, like the step
     state[LINK_STATE] = link
     if state.pop(OWN, False) and step is not None and page == step.page:
         state[GO] = False
@@ -195,12 +219,26 @@ def lecture_ui(page: str) -> None:
     if state.get(PRESENT):
         st.html(PRESENTER_CSS)
     _front.slot = _front.fields = _front.context = None
+    if room is not None and step is not None:
+        rooms_ui.set_room_step(room, step.id)  # students following the room move with the presenter
+    if student is not None and page:  # the home page (url path "") shows it itself (lessons/lecture/poll.py)
+        _student_panel(student, step)
     if step is not None:
-        _bar(step, page)
+        _bar(step, page, room)
+    question = _path.questions.get(step.id) if step is not None and page == step.page else None
+    watched = room if room is not None else student
+    if question is not None and watched is not None and not _revealed(watched, question):
+        # Predict, then reveal: the step's experiment shows once the presenter reveals the poll's answer
+        # (the page below is not run: its charts would give the answer away).
+        st.info(_("The experiment shows after the poll's reveal."), icon=":material/visibility_off:")
+        st.stop()
 
 
 def _keep_link(link: dict[str, str]) -> None:
-    """The address bar carries `present` and `step` (and drops them when they are off)."""
+    """The address bar carries `present` and `step` (and drops them when they are off), and a
+    student's `room`."""
+    if ROOM_URL in link and st.query_params.get(ROOM_URL) != link[ROOM_URL]:
+        st.query_params[ROOM_URL] = link[ROOM_URL]
     for key in (PRESENT_URL, STEP_URL):
         if key in link and st.query_params.get(key) != link[key]:
             st.query_params[key] = link[key]
@@ -223,7 +261,74 @@ def _open(step: Step) -> None:
     st.switch_page(PAGE_FILES[step.page], query_params=params)
 
 
-def _bar(step: Step, page: str) -> None:
+def _revealed(room, question) -> bool:
+    view = room.poll(question.id)
+    return view is not None and view.state == rooms_ui.REVEALED
+
+
+def _show_now(room, question) -> None:
+    """The presenter skips the poll: it opens and reveals at once (the students' pages show too)."""
+    secret = st.session_state.get(rooms_ui.SECRET_KEY)
+    try:
+        view = room.poll(question.id)
+        if view is None or view.state in (rooms_ui.READY,):
+            room.open_poll(secret, question.id, len(question.choices))
+        room.reveal(secret, question.id)
+    except rooms_ui.Refused as refusal:
+        st.session_state[rooms_ui.MESSAGE_KEY] = refusal.message
+
+
+def _room_panel(room, step: Step, index: int) -> None:
+    """The presenter's room in the bar: how students join (open at the first step), and the step's poll."""
+    with st.expander(_("Students join: room {code}", code=room.code), icon=":material/qr_code_2:",
+                     expanded=index == 0, key=f"lecture_join_{index == 0}"):
+        join, more = st.columns([3, 2])
+        with join:
+            rooms_ui.join_panel(room)
+        with more:
+            st.caption(_("The link carries only the room code. Your screen holds the room's key: only this "
+                         "tab can open, close and reveal its polls."))
+            rooms_ui.presenter_link_ui(room)
+    question = _path.questions.get(step.id)
+    if question is None:
+        return
+    with st.container(border=True, key="lecture_poll"):
+        st.markdown(_("**Class poll** — the class predicts, then you reveal."))
+        rooms_ui.presenter_poll(room, question, rerun_on_reveal=not _revealed(room, question))
+        if not _revealed(room, question):
+            st.button(_("Show the experiment without a poll"), key=f"lecture_skip_{step.id}", on_click=_show_now,
+                      args=(room, question), icon=":material/skip_next:")
+
+
+def _student_panel(room, step: Step | None) -> None:
+    """A student's device: the poll of the step shown, read every few seconds; the whole page runs
+    again when the presenter moves to another step or reveals (then the experiment shows)."""
+    state = st.session_state
+
+    @st.fragment(run_every=rooms_ui.FOLLOW_SECONDS)
+    def follow() -> None:
+        use_language()  # a fragment's own reruns skip the page's top, where the language is set
+        if room.ended:
+            st.error(rooms_ui.Refused("unknown-room").message)
+            return
+        shown = current_step()
+        question = _path.questions.get(shown.id) if shown is not None else None
+        now = (room.step if state.get(FOLLOW, True) else None, question is not None and _revealed(room, question))
+        if state.get(SEEN) not in (None, now):
+            state[SEEN] = now
+            st.rerun()  # the page follows the presenter, or shows the revealed experiment
+        state[SEEN] = now
+        with st.container(border=True, key="lecture_student_poll"):
+            st.markdown(_("**Room {code}** · the lecture's class poll", code=room.code))
+            if question is None:
+                st.caption(_("No question at this step: follow the lecture on the big screen."))
+            else:
+                rooms_ui.student_poll(room, question)
+
+    follow()
+
+
+def _bar(step: Step, page: str, room=None) -> None:
     state = st.session_state
     index = _path.steps.index(step)
     with st.container(border=True, key="lecture_bar"):
@@ -248,11 +353,8 @@ def _bar(step: Step, page: str) -> None:
         story, side = st.columns([3, 2], gap="large") if controls else (st.container(), st.container())
         story.markdown(_(step.narration))
         side.markdown(_("**Look at:** {what}", what=_(step.look_at)))
-        # LEAD: the room's panels go here, inside the lecture bar, once ui/room.py is merged:
-        #   presenter view: `join_panel(room)` (QR code + short student link) beside the narration,
-        #   and `presenter_poll(room, step.id)` at the steps that have a question (QUESTIONS);
-        #   a student following `room=CODE`: `student_poll(room, step.id)`.
-        #   The presenter's Previous/Next/jump also sets `room.set_step(secret, step.id)` (in `_move`/`_chosen`).
+        if room is not None:
+            _room_panel(room, step, index)
         if controls:
             # The architecture is three widgets (depth, width, widths box): a column of its own, as wide as three.
             weights = [3 if name == "hidden_widths" else 1 for name in step.controls]

@@ -261,9 +261,10 @@ def _act(room: Room, action: str, question: Question) -> None:
         st.session_state[MESSAGE_KEY] = refusal.message
 
 
-def presenter_poll(room: Room, question: Question) -> None:
+def presenter_poll(room: Room, question: Question, rerun_on_reveal: bool = False) -> None:
     """The poll of `question` (at step `question.id`) on the presenter's screen: open, close, reveal
-    and reset, and the tally live. Only the session holding the room's secret gets the buttons."""
+    and reset, and the tally live. Only the session holding the room's secret gets the buttons.
+    `rerun_on_reveal`: the whole page runs again at the reveal (the lecture path shows the experiment)."""
     if not is_presenter(room):
         st.error(Refused("not-presenter").message)
         return
@@ -296,6 +297,8 @@ def presenter_poll(room: Room, question: Question) -> None:
         counts = view.counts if view else (0,) * len(question.choices)
         charts.render(st, tally_spec(question, counts), tally=tally_frame(question, counts, revealed))
         if revealed:
+            if rerun_on_reveal:
+                st.rerun()  # scope "app": the page below the poll runs now
             _reveal_text(question)
 
     live()

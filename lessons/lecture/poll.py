@@ -1,7 +1,8 @@
-"""The class poll where the app shows it today: a student link (?room=CODE) shows the room's poll
-at the top of the page; otherwise a "Class poll" section lets a lecturer open a room, show the QR
-code and run the questions of lessons/lecture/questions.py one by one. (The lecture path will call
-ui/room.py's pieces from its own bar; this section is the same pieces, for any page.)"""
+"""The class poll on the home page: a student link (?room=CODE) opens there and shows the room's poll
+of the presenter's step; otherwise a "Class poll" section lets a lecturer open a room, show the QR
+code and run the questions of lessons/lecture/questions.py one by one, without the lecture path. (On
+the other pages the lecture bar, ui/lecture.py, shows the same pieces: a student's poll above the
+page, and the presenter's at each step with a question.)"""
 
 from __future__ import annotations
 

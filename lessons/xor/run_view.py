@@ -139,7 +139,7 @@ class XorRunView:
                                      "connections several times a second would slow the browser).",
                                      n=len(diagram.edges)))
         else:
-            large = lecture.presenter_session()  # presenter view: type for the back of a hall
+            large = lecture.presenter_view()  # presenter view: type for the back of a hall
             self.diagram_area.graphviz_chart(once(snapshot, ("dot", large), lambda: network_dot(diagram, large=large)),
                                              width="stretch")
             self.diagram_caption.caption(_("Blue: positive weight, red: negative; thicker = larger |w|. Each neuron "
