@@ -106,3 +106,15 @@ def test_only_the_presenter_goes_first_in_the_trainer_queue(monkeypatch):
     student = open_app({"room": presenter.session_state[rooms_ui.CODE_KEY], "lang": "en"})
     assert not student.exception and student.session_state["xor.preset"] == "perceptron-and"
     assert seen and not any(seen)
+
+
+def test_the_entry_points_imports_work_in_a_fresh_interpreter():
+    """ui/lecture.py, ui/room.py and ui/charts.py import each other: in the entry point's order (the
+    poll section first) a module-level use of a half-imported module broke the app before any page."""
+    import subprocess
+    import sys
+
+    for module in ("lessons.lecture.poll", "ui.room", "ui.charts", "ui.lecture"):
+        done = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+    assert rooms_ui.ROOM_PARAM == lecture.ROOM_URL

@@ -32,7 +32,7 @@ import streamlit as st
 from typing import Any, Protocol, Sequence
 from mlp_core.i18n import _, spoken_now
 
-from . import room as rooms_ui
+from . import room as rooms_ui  # (ui/room.py imports ui/charts.py, which imports this: read only in functions)
 from .language import LINK_STATE, use_language
 
 
@@ -58,7 +58,7 @@ class _Path:
 
 _path = _Path()  # the lecture's steps, the same for every session (set by `lecture_setup`)
 
-PRESENT_URL, STEP_URL, ROOM_URL = "present", "step", rooms_ui.ROOM_PARAM
+PRESENT_URL, STEP_URL, ROOM_URL = "present", "step", "room"  # "room": ui/room.py's ROOM_PARAM
 PRESENT, PATH, STEP = "lecture.present", "lecture.path", "lecture.step"  # session state
 READY, NOTICE, GO, SCROLL, CHOICE = "lecture._ready", "lecture._notice", "lecture._go", "lecture._scroll", "lecture.choice"
 PREVIOUS_KEY, NEXT_KEY = "lecture_previous", "lecture_next"  # the buttons' st-key-<key> classes the keys press
@@ -223,10 +223,10 @@ def lecture_ui(page: str) -> None:
         rooms_ui.set_room_step(room, step.id)  # students following the room move with the presenter
     if student is not None and page:  # the home page (url path "") shows it itself (lessons/lecture/poll.py)
         _student_panel(student, step)
-    if step is not None:
-        _bar(step, page, room)
-    question = _path.questions.get(step.id) if step is not None and page == step.page else None
     watched = room if room is not None else student
+    if step is not None:
+        _bar(step, page, room, watched)
+    question = _path.questions.get(step.id) if step is not None and page == step.page else None
     if question is not None and watched is not None and not _revealed(watched, question):
         # Predict, then reveal: the step's experiment shows once the presenter reveals the poll's answer
         # (the page below is not run: its charts would give the answer away).
@@ -294,7 +294,7 @@ def _room_panel(room, step: Step, index: int) -> None:
         return
     with st.container(border=True, key="lecture_poll"):
         st.markdown(_("**Class poll** — the class predicts, then you reveal."))
-        rooms_ui.presenter_poll(room, question, rerun_on_reveal=not _revealed(room, question))
+        rooms_ui.presenter_poll(room, question, rerun_on_reveal=not _revealed(room, question), side_by_side=True)
         if not _revealed(room, question):
             st.button(_("Show the experiment without a poll"), key=f"lecture_skip_{step.id}", on_click=_show_now,
                       args=(room, question), icon=":material/skip_next:")
@@ -328,7 +328,8 @@ def _student_panel(room, step: Step | None) -> None:
     follow()
 
 
-def _bar(step: Step, page: str, room=None) -> None:
+def _bar(step: Step, page: str, room=None, watched=None) -> None:
+    """The lecture bar; `room`: the room this session presents; `watched`: that room, or a student's."""
     state = st.session_state
     index = _path.steps.index(step)
     with st.container(border=True, key="lecture_bar"):
@@ -351,8 +352,13 @@ def _bar(step: Step, page: str, room=None) -> None:
         # Presenter view: the narration and the step's controls on the left, what to look at on the
         # right, so that the bar stays short and the charts start on the first screen.
         story, side = st.columns([3, 2], gap="large") if controls else (st.container(), st.container())
-        story.markdown(_(step.narration))
-        side.markdown(_("**Look at:** {what}", what=_(step.look_at)))
+        question = _path.questions.get(step.id)
+        if question is not None and watched is not None and not _revealed(watched, question):
+            # The narration tells what happens: at a poll it waits for the reveal, as the experiment does.
+            story.markdown(_("The class predicts first: the narration and the experiment follow the reveal."))
+        else:
+            story.markdown(_(step.narration))
+            side.markdown(_("**Look at:** {what}", what=_(step.look_at)))
         if room is not None:
             _room_panel(room, step, index)
         if controls:

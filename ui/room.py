@@ -261,10 +261,11 @@ def _act(room: Room, action: str, question: Question) -> None:
         st.session_state[MESSAGE_KEY] = refusal.message
 
 
-def presenter_poll(room: Room, question: Question, rerun_on_reveal: bool = False) -> None:
+def presenter_poll(room: Room, question: Question, rerun_on_reveal: bool = False, side_by_side: bool = False) -> None:
     """The poll of `question` (at step `question.id`) on the presenter's screen: open, close, reveal
     and reset, and the tally live. Only the session holding the room's secret gets the buttons.
-    `rerun_on_reveal`: the whole page runs again at the reveal (the lecture path shows the experiment)."""
+    `rerun_on_reveal`: the whole page runs again at the reveal (the lecture path shows the experiment);
+    `side_by_side`: the question and its buttons beside the tally (a wide screen's lecture bar)."""
     if not is_presenter(room):
         st.error(Refused("not-presenter").message)
         return
@@ -280,28 +281,35 @@ def presenter_poll(room: Room, question: Question, rerun_on_reveal: bool = False
         view = room.poll(question.id)
         state = view.state if view else READY
         revealed = state == REVEALED
-        st.markdown(f"#### {_(question.prompt)}")
-        st.markdown(_choices_md(question, question.answer if revealed else None))
-        buttons = ((_("Open the poll"), "open", state in (READY, CLOSED)),
-                   (_("Close"), "close", state == OPEN),
-                   (_("Reveal"), "reveal", state in (OPEN, CLOSED)),
-                   (_("Clear the answers"), "reset", view is not None and (state != READY or view.total > 0)))
-        columns = [*st.columns(2), *st.columns(2)]  # two by two: four in a row broke their labels at 1280 px
-        for column, (label, action, enabled) in zip(columns, buttons):
-            column.button(label, key=f"poll_{action}_{question.id}", disabled=not enabled, width="stretch",
-                          type="primary" if action in ("open", "reveal") else "secondary",
-                          on_click=_act, args=(room, action, question))
-        if message := st.session_state.pop(MESSAGE_KEY, None):
-            st.warning(message)
-        st.markdown(f"**{_status(view)}**")
-        counts = view.counts if view else (0,) * len(question.choices)
-        charts.render(st, tally_spec(question, counts), tally=tally_frame(question, counts, revealed))
+        ask, tally = st.columns([3, 2], gap="large") if side_by_side else (st.container(), st.container())
+        with ask:
+            _presenter_controls(room, question, view, state, revealed)
+        with tally:
+            counts = view.counts if view else (0,) * len(question.choices)
+            charts.render(st, tally_spec(question, counts), tally=tally_frame(question, counts, revealed))
         if revealed:
             if rerun_on_reveal:
                 st.rerun()  # scope "app": the page below the poll runs now
             _reveal_text(question)
 
     live()
+
+
+def _presenter_controls(room: Room, question: Question, view, state: str, revealed: bool) -> None:
+    st.markdown(f"#### {_(question.prompt)}")
+    st.markdown(_choices_md(question, question.answer if revealed else None))
+    buttons = ((_("Open the poll"), "open", state in (READY, CLOSED)),
+               (_("Close"), "close", state == OPEN),
+               (_("Reveal"), "reveal", state in (OPEN, CLOSED)),
+               (_("Clear the answers"), "reset", view is not None and (state != READY or view.total > 0)))
+    columns = [*st.columns(2), *st.columns(2)]  # two by two: four in a row broke their labels at 1280 px
+    for column, (label, action, enabled) in zip(columns, buttons):
+        column.button(label, key=f"poll_{action}_{question.id}", disabled=not enabled, width="stretch",
+                      type="primary" if action in ("open", "reveal") else "secondary",
+                      on_click=_act, args=(room, action, question))
+    if message := st.session_state.pop(MESSAGE_KEY, None):
+        st.warning(message)
+    st.markdown(f"**{_status(view)}**")
 
 
 def _reveal_text(question: Question) -> None:
