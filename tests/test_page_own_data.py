@@ -209,3 +209,34 @@ def test_the_seed_sweep_runs_on_own_data(page, params):
     assert len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart")) >= 3
     if page == "quad":  # no noise floor is known for one's own points: the bar is the best line
         assert metric(at, "Seeds within 10% of the best straight line").endswith("/ 10")
+
+
+# --- own data with the other features: pins, the lecture's comparisons ----------------------------
+
+def test_own_points_pinned_beside_the_built_in_data_and_a_link_reproduces_it():
+    """A run on uploaded points and one on the built-in data, side by side: the pin names the points
+    by their digest's first digits (the link has no room for the points themselves)."""
+    at = open_app(QUAD, QUAD_SMALL)
+    choose_own(at, "quad")
+    points = random_points("xy", 60)
+    at.file_uploader(key="quad.own.upload").set_value(("mine.csv", points.to_csv().encode(), "text/csv")).run()
+    at.button(key="quad.pin_run").click().run()
+    assert not at.exception and param(at, "pin").count("P#" + points.digest[:16]) == 1
+    at.radio(key="quad.own.source").set_value("builtin").run()
+    at.button(key="quad.pin_current").click().run()
+    assert not at.exception and len(at.session_state["quad.pins"]) == 2
+    shown = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "your points (60, #" + points.digest[:4] + ")" in shown and "built-in data" in shown
+    again = open_app(QUAD, {key: param(at, key) for key in at.query_params})  # the same server holds the set
+    assert not again.exception and again.session_state["quad.pins"] == at.session_state["quad.pins"]
+
+
+def test_a_lecture_comparison_chosen_on_own_points_returns_to_the_built_in_data():
+    at = open_app(XOR, XOR_SMALL)
+    choose_own(at, "xor")
+    points = random_points("labels", 40)
+    at.file_uploader(key="xor.own.upload").set_value(("mine.csv", points.to_csv().encode(), "text/csv")).run()
+    assert param(at, "points") == points.to_text()
+    at.button(key="xor.comparison_0").click().run()  # E1 vs E2
+    assert not at.exception and not errors(at)
+    assert param(at, "points") is None and at.radio(key="xor.own.source").value == "builtin"
