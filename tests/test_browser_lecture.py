@@ -34,7 +34,9 @@ MEASURE = """() => {
   const metric = [...main.querySelectorAll('[data-testid="stMetricValue"]')].filter(visible).map(size);
   const diagram = [...main.querySelectorAll('[data-testid="stGraphVizChart"] svg text')].filter(visible)
       .map(t => t.getBoundingClientRect().height);
-  const charts = [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(c => c.getBoundingClientRect().height);
+  const charts = [...main.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+      .filter(c => !c.closest('.st-key-lecture_poll'))  // the poll's tally: the bar's, not the experiment's
+      .map(c => c.getBoundingClientRect().height);
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
   return {body: Math.min(...body), labels: Math.min(...labels), axis: Math.min(...axis), metric: Math.min(...metric),
           diagram: Math.min(...diagram), shortest_chart: Math.min(...charts),
