@@ -133,6 +133,8 @@ def test_the_clickers_keys_move_through_the_steps(chromium, app_url):
         assert step_in_url(page) == "e3-gates" and no_exception(page)
         press(page, "PageDown", "e3-xor")
         press(page, "PageDown", "e1-mlp")
+        page.locator('[class*="st-key-lecture_skip_"] button').click()  # E1's poll: shown at once, with its controls
+        wait_until_idle(page, timeout_ms=120_000)
         seed = page.locator(".st-key-lecture_bar input[type=number]")  # E1's control, in the bar
         seed.click()
         page.keyboard.press("ArrowRight")
