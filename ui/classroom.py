@@ -343,10 +343,12 @@ async def _poll_class(url: str, pid: int, n: int, spread: float, timeout: float)
 def poll_burst(n: int, spread: float, timeout: float) -> tuple[PollRow, list[str]]:
     """A fresh server, a presenter and `n` students answering its poll within `spread` seconds."""
     from ui.browser import streamlit_process
+    from ui.protocol import run_sync
 
     with tempfile.TemporaryDirectory() as folder:
         with streamlit_process(env=_env(Path(folder) / "stats.json")) as server:
-            return asyncio.run(_poll_class(server.url, server.pid, n, spread, timeout))
+            # run_sync: after a browser test, this thread runs Playwright's event loop (asyncio.run refused)
+            return run_sync(lambda: _poll_class(server.url, server.pid, n, spread, timeout))
 
 
 def poll_table(rows: list[PollRow]) -> str:

@@ -311,8 +311,8 @@ def _student_panel(room, step: Step | None) -> None:
         if room.ended:
             st.error(rooms_ui.Refused("unknown-room").message)
             return
-        shown = current_step()
-        question = _path.questions.get(shown.id) if shown is not None else None
+        # The step of the page's own run (a fragment's rerun may not carry the sidebar's widget states).
+        question = _path.questions.get(step.id) if step is not None else None
         now = (room.step if state.get(FOLLOW, True) else None, question is not None and _revealed(room, question))
         if state.get(SEEN) not in (None, now):
             state[SEEN] = now

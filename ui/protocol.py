@@ -185,18 +185,20 @@ async def visit_many(base_url: str, page: str, query: str = "", n: int = 1, **kw
     return list(await asyncio.gather(*(visit(base_url, page, query, **kwargs) for _ in range(n))))
 
 
-def visits(base_url: str, page: str, query: str = "", n: int = 1, **kwargs) -> list[Visit]:
-    """Sync wrapper of `visit_many` (tests, scripts). Where this thread already runs an event loop
-    (Playwright's sync API keeps one in the test process), the visits get a thread of their own."""
-    def run() -> list[Visit]:
-        return asyncio.run(visit_many(base_url, page, query, n, **kwargs))
-
+def run_sync(make_coroutine):
+    """Run the coroutine `make_coroutine()` makes to its end, from sync code. Where this thread already
+    runs an event loop (Playwright's sync API keeps one in the test process), on a thread of its own."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return run()
+        return asyncio.run(make_coroutine())
     with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(run).result()
+        return thread.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
+def visits(base_url: str, page: str, query: str = "", n: int = 1, **kwargs) -> list[Visit]:
+    """Sync wrapper of `visit_many` (tests, scripts)."""
+    return run_sync(lambda: visit_many(base_url, page, query, n, **kwargs))
 
 
 def summary(results: list[Visit]) -> str:
