@@ -23,7 +23,6 @@ The entry point calls, once per script run:
 
 from __future__ import annotations
 
-import json
 import threading
 from contextlib import nullcontext
 
@@ -34,6 +33,7 @@ from mlp_core.i18n import _, spoken_now
 
 from . import room as rooms_ui  # (ui/room.py imports ui/charts.py, which imports this: read only in functions)
 from .language import LINK_STATE, use_language
+from .lecture_browser import PRESENTER_CSS, keys_script, scroll_to
 
 
 class Step(Protocol):
@@ -367,10 +367,10 @@ def _bar(step: Step, page: str, room=None, watched=None) -> None:
             columns = story.container(key="lecture_controls").columns(weights + [1] * max(0, 3 - sum(weights)))
             _front.slot, _front.fields = dict(zip(step.controls, columns)), step.controls
             _front.context = _script_context()
-    _keys_script()
+    keys_script(NEXT_KEY, PREVIOUS_KEY)
     section = state.pop(SCROLL, None)
     if section and page == step.page:
-        _scroll_to(section)
+        scroll_to(section, state.get(STEP))
 
 
 def _step_label(step_id: str) -> str:
@@ -395,79 +395,3 @@ def control_area(page: str, name: str):
     in presenter view, else where the page put it (the sidebar)."""
     slots, fields = front_controls(page)
     return slots[name] if slots is not None and name in fields else nullcontext()
-
-
-# --- the browser's side -------------------------------------------------------------------------
-
-KEYS_SCRIPT = """
-<script>
-(function () {
-  const doc = document, win = window;
-  if (win.__lectureKeys) doc.removeEventListener("keydown", win.__lectureKeys, true);
-  const forward = ["ArrowRight", "PageDown"], backward = ["ArrowLeft", "PageUp"];
-  win.__lectureKeys = function (event) {
-    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const which = forward.includes(event.key) ? "%(next)s" : backward.includes(event.key) ? "%(previous)s" : null;
-    if (!which) return;
-    const active = doc.activeElement;
-    if (active && (active.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName)
-        || active.closest("[role=slider], [role=tablist], [role=listbox], [role=radiogroup], [data-baseweb=select]"))) return;
-    const button = doc.querySelector(".st-key-" + which + " button");
-    if (!button || button.disabled) return;
-    event.preventDefault();
-    event.stopPropagation();
-    button.click();
-  };
-  doc.addEventListener("keydown", win.__lectureKeys, true);
-})();
-</script>
-"""
-
-
-def _keys_script() -> None:
-    """The keys' listener on the app's document (st.html runs it there, not in an iframe; it replaces
-    the listener a previous run added). Its element takes no room (CSS: `st-key-lecture_scripts`)."""
-    with st.container(key="lecture_scripts"):
-        st.html(KEYS_SCRIPT % {"next": NEXT_KEY, "previous": PREVIOUS_KEY}, unsafe_allow_javascript=True)
-
-
-def _scroll_to(section: str) -> None:
-    """Scroll the page to the walkthrough's section once it is drawn (a few tries while it renders)."""
-    script = f"""<script>
-    (function () {{
-      // Kept at the section while the page above it is still drawing (charts and graphs change its
-      // height for a few seconds), until the reader scrolls or presses a key themselves.
-      let tries = 0, stopped = false;
-      const stop = () => {{ stopped = true; }};
-      ["wheel", "touchstart", "keydown", "mousedown"].forEach(name => window.addEventListener(name, stop, {{once: true, capture: true}}));
-      const go = () => {{
-        if (stopped) return;
-        const target = document.getElementById({json.dumps(section)});
-        if (target && Math.abs(target.getBoundingClientRect().top - 80) > 40) target.scrollIntoView({{block: "start"}});
-        if (tries++ < 60) setTimeout(go, 200);
-      }};
-      go();  // step {st.session_state.get(STEP)}: a new element for every step, so that it runs again
-    }})();
-    </script>"""
-    with st.container(key="lecture_scroll"):
-        st.html(script, unsafe_allow_javascript=True)
-
-
-# Presenter view (measured in tests/test_browser_lecture.py at 1920×1080 and 1280×720): the root font
-# size grows with the window (Streamlit sizes its text in rem), so body text is ≥ 20 px at 1920 px and
-# ≥ 17 px at 1280; metric values larger but wrapped, never cut off; the page uses the full width.
-PRESENTER_CSS = """
-<style>
-html { font-size: clamp(18px, 1.2vw, 28px); }
-[data-testid="stMainBlockContainer"] { padding-top: 4rem; padding-left: 2rem; padding-right: 2rem; max-width: 100%; }
-[data-testid="stMetricValue"] > div { font-size: clamp(1.5rem, 2.1vw, 2.6rem); }
-[data-testid="stMetricLabel"] p { font-size: 1rem; }
-[class*="st-key-lecture_bar"] { background: #fff7ed; }
-/* The bar's heading names the step; the page's own title would push the charts off the screen. */
-[data-testid="stMain"] h1 { display: none; }
-[class*="st-key-lecture_bar"] [data-testid="stMarkdownContainer"] p { font-size: 1.08rem; }
-/* The architecture's three widgets side by side in its column of the bar. */
-[class*="st-key-lecture_controls"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { flex-flow: row wrap; }
-[class*="st-key-lecture_controls"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > * { flex: 1 1 8rem; width: auto; min-width: 8rem; }
-</style>
-"""
