@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.classroom import POLL_CHOICES, poll_burst
+from ui.classroom_poll import POLL_CHOICES, poll_burst
 
 pytestmark = pytest.mark.browser  # starts `streamlit run` (no Chromium needed)
 
