@@ -203,17 +203,11 @@ class Room:
 
     def reset(self, secret: object, step_id: object) -> PollView:
         """Forget every answer of the poll; it is ready to be opened again."""
-        _check_step(step_id)
-        with self._lock:
-            self._presenter(secret)
-            poll = self._polls.get(step_id)
-            if poll is None:
-                raise Refused("no-poll")
-            poll.answers.clear()
-            poll.state = READY
-            return self._changed(step_id, poll)
+        return self._move(secret, step_id, (READY, OPEN, CLOSED, REVEALED), READY, clear=True)
 
-    def _move(self, secret: object, step_id: object, sources: tuple[str, ...], target: str) -> PollView:
+    def _move(self, secret: object, step_id: object, sources: tuple[str, ...], target: str,
+              clear: bool = False) -> PollView:
+        """The presenter moves a step's poll from one of `sources` to `target` (`clear`: its answers gone)."""
         _check_step(step_id)
         with self._lock:
             self._presenter(secret)
@@ -222,6 +216,8 @@ class Room:
                 raise Refused("no-poll")
             if poll.state not in sources:
                 raise Refused("bad-state")
+            if clear:
+                poll.answers.clear()
             poll.state = target
             return self._changed(step_id, poll)
 
